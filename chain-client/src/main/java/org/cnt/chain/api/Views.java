@@ -1,0 +1,82 @@
+package org.cnt.chain.api;
+
+import java.util.List;
+import org.cnt.chain.crypto.Address;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.crypto.PublicKey;
+import org.cnt.chain.types.ChainParams;
+import org.cnt.chain.types.Figures;
+import org.cnt.chain.types.SliceRef;
+import org.cnt.chain.types.TxPayload;
+
+/**
+ * The JSON bodies of the consensus node's HTTP API. The node writes them and {@link NodeClient}
+ * reads them, so both sides share one definition. Amounts are integers in ucnt; fields ending in
+ * {@code Cnt} repeat them as decimal strings for people reading curl output.
+ */
+public final class Views {
+    private Views() {
+    }
+
+    /** GET /status. */
+    public record Status(String network, Hash chainId, long height, Hash headHash, Hash stateRoot,
+                         long timestampMs, Figures figures, long sellableMbSec, long residualMbSec,
+                         double priceUcntPerMd, int mempoolSize, PublicKey producer,
+                         ChainParams params) {
+    }
+
+    /** GET /blocks/{height or hash}. */
+    public record Block(long height, Hash hash, Hash previousHash, long timestampMs, Hash txRoot,
+                        Hash stateRoot, Figures figures, PublicKey producer, String signature,
+                        List<Tx> txs) {
+    }
+
+    /** A transaction inside a block. */
+    public record Tx(Hash id, Address sender, long nonce, TxPayload payload) {
+    }
+
+    /** GET /accounts/{address}. {@code nextNonce} counts the sender's pending transactions. */
+    public record Account(Address address, long balanceUcnt, String balanceCnt, long nonce,
+                          long nextNonce) {
+    }
+
+    /** GET /farmers and /farmers/{id}. */
+    public record Farmer(long id, Address address, PublicKey key, String endpoint,
+                         long capacityBytes, int replicaSlots, int assignedReplicas, String status,
+                         long registeredHeight, List<Long> chunks) {
+    }
+
+    /** GET /chunks and /chunks/{id}. */
+    public record Chunk(long id, List<Long> members, long epoch, boolean full, int freshSlices) {
+    }
+
+    /** GET /volumes/{id} and /volumes?owner=. */
+    public record Volume(long id, Address owner, String name, long sizeMb, long createdSec,
+                         long expirySec, long graceEndsSec, String status, List<SliceRef> slices) {
+    }
+
+    /** GET /quote?sizeMb=&days=: what renting now costs, at the price of the next block. */
+    public record Quote(long sizeMb, int days, double priceUcntPerMd, long costUcnt,
+                        String costCnt, long freeMb) {
+    }
+
+    /** POST /tx answer. */
+    public record Submitted(Hash txId) {
+    }
+
+    /** GET /tx/{id}: pending, included (with its height), dropped (with why) or unknown. */
+    public record TxStatus(Hash txId, String status, Long height, String error, String detail) {
+    }
+
+    /** GET /health. */
+    public record Health(String status, long height, long headAgeMs) {
+    }
+
+    /** Every 4xx/5xx body. */
+    public record Error(String error, String detail) {
+    }
+
+    /** POST /tx body: the canonical encoding of a signed transaction, in hex. */
+    public record SubmitTx(String tx) {
+    }
+}
