@@ -18,10 +18,10 @@ public final class Views {
     private Views() {
     }
 
-    /** GET /status. */
+    /** GET /status. The price is null while the world disk has nothing to sell. */
     public record Status(String network, Hash chainId, long height, Hash headHash, Hash stateRoot,
                          long timestampMs, Figures figures, long sellableMbSec, long residualMbSec,
-                         double priceUcntPerMd, int mempoolSize, PublicKey producer,
+                         Double priceUcntPerMd, int mempoolSize, PublicKey producer,
                          ChainParams params) {
     }
 
@@ -55,8 +55,11 @@ public final class Views {
                          long expirySec, long graceEndsSec, String status, List<SliceRef> slices) {
     }
 
-    /** GET /quote?sizeMb=&days=: what renting now costs, at the price of the next block. */
-    public record Quote(long sizeMb, int days, double priceUcntPerMd, long costUcnt,
+    /**
+     * GET /quote?sizeMb=&days=: what renting now costs, at the price of the next block. Price and
+     * cost are null when no space-time is left to sell.
+     */
+    public record Quote(long sizeMb, int days, Double priceUcntPerMd, Long costUcnt,
                         String costCnt, long freeMb) {
     }
 

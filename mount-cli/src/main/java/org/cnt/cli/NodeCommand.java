@@ -1,0 +1,128 @@
+package org.cnt.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.cnt.chain.crypto.Address;
+import org.cnt.chain.crypto.KeyFile;
+import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.types.Amounts;
+import org.cnt.chain.types.ChainParams;
+import org.cnt.chain.types.Genesis;
+import org.cnt.node.ConsensusNode;
+import org.cnt.node.NodeConfig;
+import org.cnt.node.NodeException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cnt node}: the consensus node. */
+@Command(name = "node", description = "Run the consensus node that keeps the main chain.",
+        subcommands = {NodeCommand.Run.class})
+final class NodeCommand {
+
+    /** Runs a node in the foreground until SIGTERM or Ctrl-C. */
+    @Command(name = "run", description = {"Run a consensus node in the foreground.",
+        "With an empty data directory and no --genesis it starts a devnet whose genesis funds "
+            + "the wallet (created if missing)."})
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "default: HOME/node")
+        Path dataDir;
+
+        @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7070",
+                description = "API address (default: ${DEFAULT-VALUE}; port 0 picks a free one)")
+        String listen;
+
+        @Option(names = "--genesis", paramLabel = "FILE", description = "genesis of a new chain")
+        Path genesis;
+
+        @Option(names = "--block-time", paramLabel = "DURATION",
+                description = "block time of a new devnet, e.g. 1s or 200ms (default 1s)")
+        String blockTime;
+
+        @Option(names = "--devnet-funds", paramLabel = "CNT", defaultValue = "1000000",
+                description = "what a new devnet gives the wallet (default: ${DEFAULT-VALUE})")
+        String devnetFunds;
+
+        @Option(names = "--chunk-size", paramLabel = "SIZE",
+                description = "chunk size of a new devnet (default 64MiB)")
+        String chunkSize;
+
+        @Override
+        public Integer call() throws Exception {
+            Context context = common.context();
+            Path dir = dataDir != null ? dataDir : context.home().resolve("node");
+            int colon = listen.lastIndexOf(':');
+            if (colon < 1) {
+                throw new CliException("--listen must be HOST:PORT, got " + listen);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(listen.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new CliException("--listen port is not a number: " + listen);
+            }
+            NodeConfig config = new NodeConfig(dir, listen.substring(0, colon), port, genesis,
+                    NodeConfig.DEFAULT_MEMPOOL_CAPACITY);
+            if (genesis == null && !Files.exists(config.storedGenesisFile())) {
+                createDevnet(context, config);
+            } else if (blockTime != null || chunkSize != null) {
+                throw new CliException("--block-time and --chunk-size only apply to a new devnet; "
+                        + "this chain's parameters are fixed in its genesis");
+            }
+            ConsensusNode node = ConsensusNode.start(config, Clock.systemUTC());
+            Runtime.getRuntime().addShutdownHook(new Thread(node::close, "node-shutdown"));
+            common.out().println("consensus node serving http://" + config.listenHost() + ":"
+                    + node.port() + " (chain " + node.chainId() + ", height " + node.height()
+                    + ")");
+            common.out().flush();
+            node.awaitFatal();
+            return 1;
+        }
+
+        private void createDevnet(Context context, NodeConfig config) throws Exception {
+            Path walletFile = context.walletFile();
+            if (!Files.exists(walletFile)) {
+                KeyFile.write(walletFile, KeyPair.generate(), null, 0);
+                common.out().println("created wallet '" + context.walletName() + "' in "
+                        + walletFile);
+            }
+            Address funded = KeyFile.address(walletFile);
+            ChainParams d = ChainParams.defaults();
+            int blockTimeMs = blockTime == null ? d.blockTimeMs() : durationMs(blockTime);
+            long chunkBytes = chunkSize == null ? d.chunkSizeBytes()
+                    : Sizes.parseBytes(chunkSize, ChainParams.MB);
+            ChainParams params = new ChainParams(chunkBytes, d.sliceSizeBytes(), d.groupSize(),
+                    blockTimeMs, d.connectorWeightPpm(), d.minPriceUcntPerMd(),
+                    d.proofIntervalBlocks(), d.maxLeaseDays(), d.graceDays(), d.maxTxPerBlock());
+            long funds = Amounts.parse(devnetFunds);
+            try {
+                ConsensusNode.writeGenesis(config, "devnet", params,
+                        List.of(new Genesis.Allocation(funded, funds)), Clock.systemUTC().millis());
+            } catch (NodeException e) {
+                throw new CliException(e.getMessage(), e);
+            }
+            common.out().println("new devnet in " + config.dataDir() + "; genesis gives "
+                    + Amounts.format(funds) + " CNT to " + funded);
+        }
+
+        private static int durationMs(String text) throws CliException {
+            String t = text.trim().toLowerCase();
+            try {
+                Duration duration = t.endsWith("ms") ? Duration.ofMillis(Long.parseLong(
+                        t.substring(0, t.length() - 2))) : t.endsWith("s")
+                        ? Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)))
+                        : Duration.ofMillis(Long.parseLong(t));
+                return Math.toIntExact(duration.toMillis());
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new CliException("not a duration: '" + text + "' (try 1s or 200ms)");
+            }
+        }
+    }
+}
