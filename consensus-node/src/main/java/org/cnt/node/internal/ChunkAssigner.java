@@ -1,6 +1,7 @@
 package org.cnt.node.internal;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 import org.cnt.chain.types.ChainParams;
@@ -8,10 +9,12 @@ import org.cnt.chain.types.Chunk;
 import org.cnt.chain.types.Farmer;
 
 /**
- * Turns pledged capacity into copy-group membership (DESIGN.md, "Assignment"): each replica slot
- * of a farmer joins the lowest-numbered chunk that still lacks members and does not already hold
- * that farmer, and opens a new chunk when none does. A leaving farmer is replaced, in each of its
- * groups, by the active farmer with the most free slots (lowest id on a tie). Deterministic:
+ * Turns pledged capacity into copy-group membership (DESIGN.md, "Assignment"). After every change
+ * of capacity, first the chunks that lack members are filled, lowest id first; then new chunks
+ * are opened while at least {@code n} farmers have free replica slots, so every chunk is born
+ * full. In both steps the farmers with the most free slots go first (lowest id on a tie), which
+ * spreads load, and a farmer never holds two replicas of one chunk. Slots that cannot form a full
+ * group stay free: they are the spare capacity that replaces a member who leaves. Deterministic:
  * the same transactions always give the same chunk map.
  */
 final class ChunkAssigner {
@@ -35,28 +38,50 @@ final class ChunkAssigner {
         }
     }
 
-    /** Gives every free slot of the farmer a chunk. */
-    void fillSlots(long farmerId) {
-        Farmer farmer = state.farmer(farmerId);
-        int free = farmer.freeReplicaSlots(params);
-        int assigned = farmer.assignedReplicas();
-        List<Long> candidates = new ArrayList<>(incompleteChunks);
-        int next = 0;
-        for (int slot = 0; slot < free; slot++) {
-            Chunk target = null;
-            while (next < candidates.size() && target == null) {
-                Chunk chunk = state.chunk(candidates.get(next++));
-                if (!chunk.members().contains(farmerId)) {
-                    target = chunk;
-                }
+    /** Assigns free slots: repairs first, then new full chunks. */
+    void assignFreeSlots() {
+        for (long chunkId : List.copyOf(incompleteChunks)) {
+            Chunk chunk = state.chunk(chunkId);
+            List<Long> members = new ArrayList<>(chunk.members());
+            List<Farmer> candidates = withFreeSlots(members);
+            int missing = params.groupSize() - members.size();
+            if (candidates.isEmpty()) {
+                continue;
             }
-            if (target == null) {
-                target = newChunk();
+            for (Farmer farmer : candidates.subList(0, Math.min(missing, candidates.size()))) {
+                members.add(farmer.id());
+                takeSlot(farmer);
             }
-            join(target, farmerId);
-            assigned++;
+            putChunk(chunk.withMembers(members));
         }
-        state.putFarmer(farmer.withAssigned(assigned));
+        List<Farmer> candidates = withFreeSlots(List.of());
+        while (candidates.size() >= params.groupSize()) {
+            List<Long> members = new ArrayList<>();
+            for (Farmer farmer : candidates.subList(0, params.groupSize())) {
+                members.add(farmer.id());
+                takeSlot(farmer);
+            }
+            putChunk(newChunk().withMembers(members));
+            candidates = withFreeSlots(List.of());
+        }
+    }
+
+    /** Active farmers with a free slot and not in {@code exclude}, most free slots first. */
+    private List<Farmer> withFreeSlots(List<Long> exclude) {
+        List<Farmer> result = new ArrayList<>();
+        for (Farmer farmer : state.farmers().values()) {
+            if (farmer.freeReplicaSlots(params) > 0 && !exclude.contains(farmer.id())) {
+                result.add(farmer);
+            }
+        }
+        result.sort(Comparator.comparingInt((Farmer f) -> -f.freeReplicaSlots(params))
+                .thenComparingLong(Farmer::id));
+        return result;
+    }
+
+    private void takeSlot(Farmer farmer) {
+        state.putFarmer(state.farmer(farmer.id()).withAssigned(
+                state.farmer(farmer.id()).assignedReplicas() + 1));
     }
 
     private Chunk newChunk() {
@@ -67,15 +92,8 @@ final class ChunkAssigner {
         return chunk;
     }
 
-    private void join(Chunk chunk, long farmerId) {
-        List<Long> members = new ArrayList<>(chunk.members());
-        members.add(farmerId);
-        Chunk updated = chunk.withMembers(members);
-        allocator.putChunk(updated);
-        track(updated);
-    }
-
-    private void track(Chunk chunk) {
+    private void putChunk(Chunk chunk) {
+        allocator.putChunk(chunk);
         if (chunk.isFull(params)) {
             incompleteChunks.remove(chunk.id());
         } else {
@@ -83,7 +101,7 @@ final class ChunkAssigner {
         }
     }
 
-    /** Removes the farmer from every group it is in and finds each group a replacement. */
+    /** Removes the farmer from every group it is in, then repairs the groups from spare slots. */
     void exit(long farmerId) {
         Farmer leaving = state.farmer(farmerId);
         state.putFarmer(leaving.exited());
@@ -91,26 +109,8 @@ final class ChunkAssigner {
             Chunk chunk = state.chunk(chunkId);
             List<Long> members = new ArrayList<>(chunk.members());
             members.remove(farmerId);
-            Farmer replacement = pickReplacement(members);
-            if (replacement != null) {
-                members.add(replacement.id());
-                state.putFarmer(replacement.withAssigned(replacement.assignedReplicas() + 1));
-            }
-            Chunk updated = chunk.withMembers(members);
-            allocator.putChunk(updated);
-            track(updated);
+            putChunk(chunk.withMembers(members));
         }
-    }
-
-    private Farmer pickReplacement(List<Long> members) {
-        Farmer best = null;
-        for (Farmer candidate : state.farmers().values()) {
-            int free = candidate.freeReplicaSlots(params);
-            if (free > 0 && !members.contains(candidate.id())
-                    && (best == null || free > best.freeReplicaSlots(params))) {
-                best = candidate;
-            }
-        }
-        return best;
+        assignFreeSlots();
     }
 }

@@ -132,7 +132,7 @@ final class TxExecutor {
         state.setGlobals(globals.withNextIds(id + 1, globals.nextChunkId(), globals.nextVolumeId()));
         state.putFarmer(new Farmer(id, tx.sender(), r.endpoint(), r.capacityBytes(), 0,
                 Farmer.Status.ACTIVE, block.height()));
-        assigner.fillSlots(id);
+        assigner.assignFreeSlots();
         return null;
     }
 
@@ -146,7 +146,7 @@ final class TxExecutor {
             return bad;
         }
         state.putFarmer(farmer.withPledge(u.endpoint(), u.capacityBytes()));
-        assigner.fillSlots(farmer.id());
+        assigner.assignFreeSlots();
         return null;
     }
 
