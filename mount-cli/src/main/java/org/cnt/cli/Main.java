@@ -39,7 +39,14 @@ public final class Main {
     }
 
     static int run(String... args) {
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err,
+                true), args);
+    }
+
+    static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((error, command, parsed) -> {
             command.getErr().println("cnt: " + describe(error));
             if (System.getenv("CNT_DEBUG") != null) {

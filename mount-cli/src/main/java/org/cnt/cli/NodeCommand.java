@@ -72,9 +72,8 @@ final class NodeCommand {
                     NodeConfig.DEFAULT_MEMPOOL_CAPACITY);
             if (genesis == null && !Files.exists(config.storedGenesisFile())) {
                 createDevnet(context, config);
-            } else if (blockTime != null || chunkSize != null) {
-                throw new CliException("--block-time and --chunk-size only apply to a new devnet; "
-                        + "this chain's parameters are fixed in its genesis");
+            } else {
+                requireMatchingGenesis(config);
             }
             ConsensusNode node = ConsensusNode.start(config, Clock.systemUTC());
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "node-shutdown"));
@@ -84,6 +83,29 @@ final class NodeCommand {
             common.out().flush();
             node.awaitFatal();
             return 1;
+        }
+
+        /** Repeating a new devnet's flags is fine; asking for other values is a mistake. */
+        private void requireMatchingGenesis(NodeConfig config) throws CliException {
+            if (blockTime == null && chunkSize == null) {
+                return;
+            }
+            ChainParams params;
+            try {
+                params = ConsensusNode.readGenesis(genesis != null ? genesis
+                        : config.storedGenesisFile()).params();
+            } catch (NodeException e) {
+                throw new CliException(e.getMessage(), e);
+            }
+            if (blockTime != null && durationMs(blockTime) != params.blockTimeMs()) {
+                throw new CliException("this chain's block time is " + params.blockTimeMs()
+                        + " ms, fixed in its genesis; --block-time only applies to a new devnet");
+            }
+            if (chunkSize != null && Sizes.parseBytes(chunkSize, ChainParams.MB)
+                    != params.chunkSizeBytes()) {
+                throw new CliException("this chain's chunk size is " + params.chunkSizeMb()
+                        + " MiB, fixed in its genesis; --chunk-size only applies to a new devnet");
+            }
         }
 
         private void createDevnet(Context context, NodeConfig config) throws Exception {

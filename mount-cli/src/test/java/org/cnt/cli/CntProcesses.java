@@ -1,0 +1,137 @@
+package org.cnt.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the built {@code cnt} distribution as separate processes with their own CNT_HOME, and
+ * kills every process it started (by PID) when closed, whatever happened in the test.
+ */
+final class CntProcesses implements AutoCloseable {
+    private static final Pattern SERVING = Pattern.compile("serving (http://[0-9.]+:[0-9]+)");
+
+    /** A finished command. */
+    record Result(int code, String out, String err) {
+    }
+
+    /** A running node and the URL it announced. */
+    record Node(Process process, String url) {
+    }
+
+    private final Path home;
+    private final Path jar;
+    private final List<Process> started = new ArrayList<>();
+    /** Pipe readers block for the life of a process, so they get threads of their own. */
+    private final ExecutorService readers = Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon(true).name("cnt-pipe-", 0).factory());
+
+    CntProcesses(Path home) {
+        this.home = home;
+        String built = System.getProperty("cnt.jar");
+        if (built == null || !Files.exists(Path.of(built))) {
+            throw new IllegalStateException("run through 'mvn verify': the cnt.jar built by the "
+                    + "package phase is needed (cnt.jar=" + built + ")");
+        }
+        this.jar = Path.of(built);
+    }
+
+    private ProcessBuilder builder(List<String> args) {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("CNT_HOME", home.toString());
+        builder.environment().remove("CNT_NODE");
+        builder.environment().remove("CNT_PASSPHRASE");
+        return builder;
+    }
+
+    /** Runs a command to completion (at most 90 s). */
+    Result run(String... args) throws IOException, InterruptedException {
+        Process process = builder(List.of(args)).start();
+        started.add(process);
+        process.getOutputStream().close();
+        CompletableFuture<String> out = drain(process, false);
+        CompletableFuture<String> err = drain(process, true);
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("cnt " + String.join(" ", args) + " did not finish in 90 s");
+        }
+        return new Result(process.exitValue(), out.join(), err.join());
+    }
+
+    /** Starts {@code cnt node run ...} and waits (at most 60 s) until it announces its URL. */
+    Node startNode(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("node", "run"));
+        all.addAll(List.of(args));
+        ProcessBuilder builder = builder(all);
+        builder.redirectError(home.resolve("node-" + started.size() + ".log").toFile());
+        Process process = builder.start();
+        started.add(process);
+        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    Matcher m = SERVING.matcher(line);
+                    if (m.find()) {
+                        return m.group(1);
+                    }
+                }
+                return null;
+            } catch (IOException e) {
+                return null;
+            }
+        }, readers);
+        String found = url.get(60, TimeUnit.SECONDS);
+        if (found == null) {
+            throw new AssertionError("the node exited before serving: "
+                    + Files.readString(home.resolve("node-" + (started.size() - 1) + ".log")));
+        }
+        readers.execute(() -> lines.lines().forEach(line -> { }));
+        return new Node(process, found);
+    }
+
+    /** SIGKILL, as {@code kill -9}: no shutdown hook runs. */
+    static void killHard(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("process " + process.pid() + " survived SIGKILL");
+        }
+    }
+
+    private CompletableFuture<String> drain(Process process, boolean stderr) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String((stderr ? process.getErrorStream() : process.getInputStream())
+                        .readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        }, readers);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process process : started) {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        readers.shutdownNow();
+    }
+}
