@@ -17,6 +17,7 @@ import org.cnt.chain.types.ChainParams;
 import org.cnt.chain.types.Genesis;
 import org.cnt.node.internal.ApiServer;
 import org.cnt.node.internal.ChainCore;
+import org.cnt.node.internal.ChainReplayer;
 import org.cnt.node.internal.ChainService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +90,20 @@ public final class ConsensusNode implements AutoCloseable {
                     + e.getMessage(), e);
         }
         return genesis;
+    }
+
+    /**
+     * Checks a stopped node's chain: the stored state against the head's root, then every block
+     * re-executed from genesis. Returns null when all holds, else what differs first.
+     */
+    public static String verify(NodeConfig config) throws NodeException {
+        Genesis genesis = readGenesis(config.storedGenesisFile());
+        try (ChainCore core = ChainCore.open(config.chainDir(), genesis, producerKey(config), 1)) {
+            ChainReplayer.Outcome outcome = core.replayFromGenesis();
+            LOG.info("replayed {} blocks to state root {}", outcome.blocksChecked(),
+                    outcome.stateRoot());
+            return outcome.mismatch();
+        }
     }
 
     private static KeyPair producerKey(NodeConfig config) throws NodeException {

@@ -38,15 +38,11 @@ final class BenchCommand {
             int verifyThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
             ChainBenchmark.Result result = ChainBenchmark.run(accounts, txs, txPerBlock,
                     verifyThreads);
-            if (common.json) {
-                Output.json(common.out(), result);
-            } else {
-                common.out().printf("%.0f tx/s (%d transfers in %d blocks, %.2f s; %.1f ms per "
-                        + "block commit)%nbaseline: %.0f Ed25519 verifications/s on one thread%n",
-                        result.txPerS(), result.txs(), result.blocks(), result.seconds(),
-                        result.blockCommitMsAvg(), result.baselineVerifyPerSecOneThread());
-            }
-            return 0;
+            return common.emit(result, out -> out.printf("%.0f tx/s (%d transfers in %d blocks, "
+                    + "%.2f s; %.1f ms per block commit)%nbaseline: %.0f Ed25519 verifications/s "
+                    + "on one thread%n", result.txPerS(), result.txs(), result.blocks(),
+                    result.seconds(), result.blockCommitMsAvg(),
+                    result.baselineVerifyPerSecOneThread()));
         }
     }
 }

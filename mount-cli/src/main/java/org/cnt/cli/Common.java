@@ -20,4 +20,14 @@ final class Common {
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
+
+    /** Prints {@code value} as JSON under {@code --json}, otherwise the way {@code human} does. */
+    int emit(Object value, java.util.function.Consumer<PrintWriter> human) {
+        if (json) {
+            Output.json(out(), value);
+        } else {
+            human.accept(out());
+        }
+        return 0;
+    }
 }

@@ -18,6 +18,13 @@ import picocli.CommandLine.Option;
             FarmerCommand.Exit.class, FarmerCommand.ListCmd.class})
 final class FarmerCommand {
 
+    private static int sendAndReport(Common common, String done, TxPayload payload)
+            throws Exception {
+        Views.TxStatus status = TxSender.send(common.context().node(), common.context().key(),
+                payload);
+        return common.emit(status, out -> out.println(done + " in block " + status.height()));
+    }
+
     /** Registers the wallet as a farmer. */
     @Command(name = "register", description = "Register the wallet as a farmer.")
     static final class Register implements Callable<Integer> {
@@ -33,10 +40,8 @@ final class FarmerCommand {
 
         @Override
         public Integer call() throws Exception {
-            Views.TxStatus status = TxSender.send(common.context().node(), common.context().key(),
-                    new TxPayload.RegisterFarmer(endpoint, Sizes.parseBytes(capacity, ChainParams.MB)));
-            common.out().println("registered in block " + status.height());
-            return 0;
+            return sendAndReport(common, "registered", new TxPayload.RegisterFarmer(endpoint,
+                    Sizes.parseBytes(capacity, ChainParams.MB)));
         }
     }
 
@@ -54,10 +59,8 @@ final class FarmerCommand {
 
         @Override
         public Integer call() throws Exception {
-            Views.TxStatus status = TxSender.send(common.context().node(), common.context().key(),
-                    new TxPayload.UpdateFarmer(endpoint, Sizes.parseBytes(capacity, ChainParams.MB)));
-            common.out().println("updated in block " + status.height());
-            return 0;
+            return sendAndReport(common, "updated", new TxPayload.UpdateFarmer(endpoint,
+                    Sizes.parseBytes(capacity, ChainParams.MB)));
         }
     }
 
@@ -69,10 +72,7 @@ final class FarmerCommand {
 
         @Override
         public Integer call() throws Exception {
-            Views.TxStatus status = TxSender.send(common.context().node(), common.context().key(),
-                    new TxPayload.ExitFarmer());
-            common.out().println("exited in block " + status.height());
-            return 0;
+            return sendAndReport(common, "exited", new TxPayload.ExitFarmer());
         }
     }
 
@@ -85,16 +85,13 @@ final class FarmerCommand {
         @Override
         public Integer call() throws Exception {
             List<Views.Farmer> farmers = common.context().node().farmers();
-            if (common.json) {
-                Output.json(common.out(), farmers);
-                return 0;
-            }
-            for (Views.Farmer f : farmers) {
-                common.out().printf("%4d  %-22s %10s  %d/%d replicas  %s%n", f.id(), f.endpoint(),
-                        Output.bytes(f.capacityBytes()), f.assignedReplicas(), f.replicaSlots(),
-                        f.status());
-            }
-            return 0;
+            return common.emit(farmers, out -> {
+                for (Views.Farmer f : farmers) {
+                    out.printf("%4d  %-22s %10s  %d/%d replicas  %s%n", f.id(), f.endpoint(),
+                            Output.bytes(f.capacityBytes()), f.assignedReplicas(),
+                            f.replicaSlots(), f.status());
+                }
+            });
         }
     }
 }

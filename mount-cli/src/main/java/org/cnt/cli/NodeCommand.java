@@ -21,8 +21,39 @@ import picocli.CommandLine.Option;
 
 /** {@code cnt node}: the consensus node. */
 @Command(name = "node", description = "Run the consensus node that keeps the main chain.",
-        subcommands = {NodeCommand.Run.class})
+        subcommands = {NodeCommand.Run.class, NodeCommand.Verify.class})
 final class NodeCommand {
+
+    /** Re-executes a stopped node's chain from genesis. */
+    @Command(name = "verify", description = {"Check a stopped node's chain database: replay "
+        + "every block from genesis and compare each header's state root."})
+    static final class Verify implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "default: HOME/node")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = dataDir != null ? dataDir : common.context().home().resolve("node");
+            NodeConfig config = new NodeConfig(dir, "127.0.0.1", 0, null, 1);
+            if (!Files.exists(config.storedGenesisFile())) {
+                throw new CliException("no chain in " + dir);
+            }
+            String mismatch;
+            try {
+                mismatch = ConsensusNode.verify(config);
+            } catch (NodeException e) {
+                throw new CliException(e.getMessage(), e);
+            }
+            if (mismatch != null) {
+                throw new CliException("the chain in " + dir + " does not replay: " + mismatch);
+            }
+            common.out().println("every block replays from genesis to the same state root");
+            return 0;
+        }
+    }
 
     /** Runs a node in the foreground until SIGTERM or Ctrl-C. */
     @Command(name = "run", description = {"Run a consensus node in the foreground.",

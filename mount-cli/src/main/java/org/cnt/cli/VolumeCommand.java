@@ -83,19 +83,16 @@ final class VolumeCommand {
         @Override
         public Integer call() throws Exception {
             Views.Quote quote = common.context().node().quote(Sizes.parseMb(size), days);
-            if (common.json) {
-                Output.json(common.out(), quote);
-            } else {
+            return common.emit(quote, out -> {
                 if (quote.costCnt() == null) {
-                    common.out().println("nothing to rent: the world disk has " + quote.freeMb()
+                    out.println("nothing to rent: the world disk has " + quote.freeMb()
                             + " MB free (more farmers must join first)");
                 } else {
-                    common.out().printf("%d MB for %d days: %s CNT (%.6f CNT per MB-day; %d MB "
-                            + "free)%n", quote.sizeMb(), quote.days(), quote.costCnt(),
+                    out.printf("%d MB for %d days: %s CNT (%.6f CNT per MB-day; %d MB free)%n",
+                            quote.sizeMb(), quote.days(), quote.costCnt(),
                             quote.priceUcntPerMd() / Amounts.UCNT_PER_CNT, quote.freeMb());
                 }
-            }
-            return 0;
+            });
         }
     }
 
@@ -128,14 +125,11 @@ final class VolumeCommand {
             Views.TxStatus status = TxSender.send(node, key, new TxPayload.RentVolume(name, sizeMb,
                     days, maxCost(maxCost, quote.costUcnt())));
             Views.Volume created = newest(node.volumes(key.address()));
-            if (common.json) {
-                Output.json(common.out(), created);
-            } else {
-                common.out().println("rented for about " + quote.costCnt() + " CNT in block "
+            return common.emit(created, out -> {
+                out.println("rented for about " + quote.costCnt() + " CNT in block "
                         + status.height());
-                print(common.out(), created);
-            }
-            return 0;
+                print(out, created);
+            });
         }
 
         private static Views.Volume newest(List<Views.Volume> volumes) throws CliException {
@@ -159,19 +153,15 @@ final class VolumeCommand {
             Address who = owner != null ? Address.parse(owner)
                     : KeyFile.address(common.context().walletFile());
             List<Views.Volume> volumes = common.context().node().volumes(who);
-            if (common.json) {
-                Output.json(common.out(), volumes);
-                return 0;
-            }
-            if (volumes.isEmpty()) {
-                common.out().println("no volumes; rent one with 'cnt volume create --size 1G "
-                        + "--days 30'");
-            }
-            for (Views.Volume v : volumes) {
-                common.out().printf("%6d  %-16s %8d MB  %-7s expires %s%n", v.id(), v.name(),
-                        v.sizeMb(), v.status(), Output.time(v.expirySec()));
-            }
-            return 0;
+            return common.emit(volumes, out -> {
+                if (volumes.isEmpty()) {
+                    out.println("no volumes; rent one with 'cnt volume create --size 1G --days 30'");
+                }
+                for (Views.Volume v : volumes) {
+                    out.printf("%6d  %-16s %8d MB  %-7s expires %s%n", v.id(), v.name(),
+                            v.sizeMb(), v.status(), Output.time(v.expirySec()));
+                }
+            });
         }
     }
 
@@ -188,12 +178,7 @@ final class VolumeCommand {
         public Integer call() throws Exception {
             Address owner = KeyFile.address(common.context().walletFile());
             Views.Volume v = find(common.context().node(), owner, volume);
-            if (common.json) {
-                Output.json(common.out(), v);
-            } else {
-                print(common.out(), v);
-            }
-            return 0;
+            return common.emit(v, out -> print(out, v));
         }
     }
 
@@ -222,13 +207,10 @@ final class VolumeCommand {
             TxSender.send(node, key, new TxPayload.ExtendVolume(v.id(), days,
                     maxCost(maxCost, quote.costUcnt())));
             Views.Volume after = node.volume(v.id());
-            if (common.json) {
-                Output.json(common.out(), after);
-            } else {
-                common.out().println("extended by " + days + " days");
-                print(common.out(), after);
-            }
-            return 0;
+            return common.emit(after, out -> {
+                out.println("extended by " + days + " days");
+                print(out, after);
+            });
         }
     }
 
@@ -267,12 +249,7 @@ final class VolumeCommand {
             TxSender.send(node, key, new TxPayload.ResizeVolume(v.id(), newSizeMb,
                     maxCost(maxCost, quoted)));
             Views.Volume after = node.volume(v.id());
-            if (common.json) {
-                Output.json(common.out(), after);
-            } else {
-                print(common.out(), after);
-            }
-            return 0;
+            return common.emit(after, out -> print(out, after));
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.cnt.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -42,15 +41,11 @@ final class WalletCommand {
             KeyPair key = KeyPair.generate();
             char[] passphrase = encrypt ? context.passphrase(true) : null;
             KeyFile.write(file, key, passphrase, KeyFile.DEFAULT_SCRYPT_LOG2_N);
-            PrintWriter out = common.out();
-            if (common.json) {
-                Output.json(out, java.util.Map.of("address", key.address().toString(),
-                        "file", file.toString(), "encrypted", encrypt));
-            } else {
-                out.println("created wallet '" + context.walletName() + "' in " + file);
-                out.println("address: " + key.address());
-            }
-            return 0;
+            return common.emit(java.util.Map.of("address", key.address().toString(),
+                    "file", file.toString(), "encrypted", encrypt), out -> {
+                        out.println("created wallet '" + context.walletName() + "' in " + file);
+                        out.println("address: " + key.address());
+                    });
         }
     }
 
@@ -73,12 +68,8 @@ final class WalletCommand {
             } catch (KeyFileException e) {
                 throw new CliException(e.getMessage());
             }
-            if (common.json) {
-                Output.json(common.out(), java.util.Map.of("address", address.toString()));
-            } else {
-                common.out().println(address);
-            }
-            return 0;
+            return common.emit(java.util.Map.of("address", address.toString()),
+                    out -> out.println(address));
         }
     }
 
@@ -96,13 +87,8 @@ final class WalletCommand {
             Address who = address != null ? Address.parse(address)
                     : KeyFile.address(common.context().walletFile());
             Views.Account account = common.context().node().account(who);
-            if (common.json) {
-                Output.json(common.out(), account);
-            } else {
-                common.out().println(account.balanceCnt() + " CNT  (" + who + ", nonce "
-                        + account.nonce() + ")");
-            }
-            return 0;
+            return common.emit(account, out -> out.println(account.balanceCnt() + " CNT  ("
+                    + who + ", nonce " + account.nonce() + ")"));
         }
     }
 
@@ -127,13 +113,9 @@ final class WalletCommand {
             }
             Views.TxStatus status = TxSender.send(common.context().node(), common.context().key(),
                     new TxPayload.Transfer(recipient, ucnt));
-            if (common.json) {
-                Output.json(common.out(), status);
-            } else {
-                common.out().println("sent " + Amounts.format(ucnt) + " CNT to " + recipient
-                        + " in block " + status.height() + " (tx " + status.txId() + ")");
-            }
-            return 0;
+            return common.emit(status, out -> out.println("sent " + Amounts.format(ucnt)
+                    + " CNT to " + recipient + " in block " + status.height() + " (tx "
+                    + status.txId() + ")"));
         }
     }
 }

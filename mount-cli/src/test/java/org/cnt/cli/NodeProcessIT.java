@@ -97,6 +97,11 @@ class NodeProcessIT {
             assertThat(api.volumes(alice())).extracting(Views.Volume::name).contains("itvol");
             assertThat(ok(cnt.run("--node", node.url(), "volume", "show", "itvol")))
                     .contains("8 MB").contains("active");
+            CntProcesses.Result busy = cnt.run("node", "verify");
+            assertThat(busy.code()).as("the running node holds the database").isEqualTo(1);
+            assertThat(busy.err()).contains("another node");
+            CntProcesses.killHard(node.process());
+            assertThat(ok(cnt.run("node", "verify"))).contains("every block replays");
         }
     }
 

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.cnt.chain.api.Json;
 import org.cnt.chain.api.Views;
 import org.cnt.chain.codec.CodecException;
@@ -132,11 +134,31 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     metrics.scrape().getBytes(StandardCharsets.UTF_8)));
             case "blocks" -> block(require(arg, "/blocks/{height|hash|head}"));
             case "accounts" -> account(require(arg, "/accounts/{address}"));
-            case "farmers" -> arg == null ? ok(chain.query((core, views) -> views.farmers()))
-                    : farmer(parseId(arg, "farmer id"));
-            case "chunks" -> arg == null ? ok(chain.query((core, views) -> views.chunks()))
-                    : chunk(parseId(arg, "chunk id"));
-            case "volumes" -> arg == null ? volumesOf(uri) : volume(parseId(arg, "volume id"));
+            case "farmers" -> {
+                if (arg == null) {
+                    yield ok(chain.query((core, views) -> views.farmers()));
+                }
+                long id = parseId(arg, "farmer id");
+                yield lookup(core -> core.ledger.state.farmer(id), ViewMapper::farmer,
+                        "unknown_farmer", "no farmer " + id);
+            }
+            case "chunks" -> {
+                if (arg == null) {
+                    yield ok(chain.query((core, views) -> views.chunks()));
+                }
+                long id = parseId(arg, "chunk id");
+                yield lookup(core -> core.ledger.state.chunk(id), ViewMapper::chunk,
+                        "unknown_chunk", "no chunk " + id);
+            }
+            case "volumes" -> {
+                if (arg == null) {
+                    yield volumesOf(uri);
+                }
+                long id = parseId(arg, "volume id");
+                yield lookup(core -> core.ledger.state.volume(id), ViewMapper::volume,
+                        "unknown_volume", "no volume " + id + " (never rented, or released after "
+                                + "its grace period ended)");
+            }
             case "quote" -> quote(uri);
             case "tx" -> txStatus(Hash.parse(hashArg(arg)), waitMs(uri));
             case "heads" -> {
@@ -202,35 +224,16 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return ok(chain.query((core, views) -> views.account(address)));
     }
 
-    private CompletableFuture<Reply> farmer(long id) {
+    /** One entity by id, or 404 with {@code code} and {@code missing} as the detail. */
+    private <T> CompletableFuture<Reply> lookup(Function<ChainCore, T> find,
+                                                BiFunction<ViewMapper, T, Object> view,
+                                                String code, String missing) {
         return ok(chain.query((core, views) -> {
-            var farmer = core.ledger.state.farmer(id);
-            if (farmer == null) {
-                throw new CompletionException(ApiError.notFound("unknown_farmer",
-                        "no farmer " + id));
+            T found = find.apply(core);
+            if (found == null) {
+                throw new CompletionException(ApiError.notFound(code, missing));
             }
-            return views.farmer(farmer);
-        }));
-    }
-
-    private CompletableFuture<Reply> chunk(long id) {
-        return ok(chain.query((core, views) -> {
-            var chunk = core.ledger.state.chunk(id);
-            if (chunk == null) {
-                throw new CompletionException(ApiError.notFound("unknown_chunk", "no chunk " + id));
-            }
-            return views.chunk(chunk);
-        }));
-    }
-
-    private CompletableFuture<Reply> volume(long id) {
-        return ok(chain.query((core, views) -> {
-            var volume = core.ledger.state.volume(id);
-            if (volume == null) {
-                throw new CompletionException(ApiError.notFound("unknown_volume", "no volume " + id
-                        + " (never rented, or released after its grace period ended)"));
-            }
-            return views.volume(volume);
+            return view.apply(views, found);
         }));
     }
 

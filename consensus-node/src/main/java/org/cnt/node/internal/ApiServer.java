@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -21,6 +22,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.cnt.node.NodeException;
@@ -29,6 +32,8 @@ import org.cnt.node.NodeException;
 public final class ApiServer implements AutoCloseable {
     /** A signed transaction is under 1 KiB; 64 KiB leaves room for JSON and hex. */
     static final int MAX_BODY_BYTES = 64 * 1024;
+    /** A connection with no traffic either way this long is closed (head streams write per block). */
+    static final int IDLE_CLOSE_SECONDS = 120;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -43,7 +48,9 @@ public final class ApiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192))
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_CLOSE_SECONDS))
+                                .addLast(new IdleCloser())
+                                .addLast(new HttpServerCodec(4096, 8192, 8192))
                                 .addLast(new BoundedAggregator())
                                 .addLast(new ApiHandler(chain, heads, metrics, blockTimeMs));
                     }
@@ -68,6 +75,18 @@ public final class ApiServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** Closes connections that went idle, so silent clients cannot hold sockets forever. */
+    private static final class IdleCloser extends ChannelDuplexHandler {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof IdleStateEvent) {
+                ctx.close();
+            } else {
+                super.userEventTriggered(ctx, event);
+            }
+        }
+    }
+
     /** Answers an oversized body with the API's JSON error instead of Netty's empty 413. */
     private static final class BoundedAggregator extends HttpObjectAggregator {
         BoundedAggregator() {
@@ -82,7 +101,13 @@ public final class ApiServer implements AutoCloseable {
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
             HttpUtil.setContentLength(response, body.length);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            if (HttpUtil.isKeepAlive(oversized)) {
+                // The aggregator discards the rest of the body; closing now would reset the
+                // connection under a client still sending it, and it would never see this answer.
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
         }
     }
 }

@@ -181,6 +181,11 @@ public final class ChainCore implements AutoCloseable {
         return block;
     }
 
+    /** Re-executes every stored block from genesis against its header. */
+    public ChainReplayer.Outcome replayFromGenesis() throws NodeException {
+        return ChainReplayer.replay(genesis, this::block, head.height());
+    }
+
     Block block(long height) throws NodeException {
         return height == head.height() ? head : store.block(height);
     }

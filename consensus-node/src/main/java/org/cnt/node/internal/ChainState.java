@@ -202,12 +202,7 @@ final class ChainState {
         if (dirtyGlobals) {
             record(writes, StateKeys.globals(), globals);
         }
-        dirtyAccounts.clear();
-        dirtyFarmers.clear();
-        dirtyChunks.clear();
-        dirtyVolumes.clear();
-        dirtyFreed.clear();
-        dirtyGlobals = false;
+        markLoaded();
         return writes;
     }
 
@@ -256,7 +251,7 @@ final class ChainState {
         tree.put(key, value);
     }
 
-    /** After loading, nothing is dirty: the store already holds every entry. */
+    /** Nothing is dirty: after a load or a commit the store holds every entry. */
     void markLoaded() {
         dirtyAccounts.clear();
         dirtyFarmers.clear();

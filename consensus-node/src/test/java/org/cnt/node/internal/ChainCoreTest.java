@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.types.Block;
+import org.cnt.chain.types.ChainParams;
 import org.cnt.chain.types.Genesis;
 import org.cnt.chain.types.Tx;
 import org.cnt.chain.types.TxPayload;
@@ -67,6 +68,36 @@ class ChainCoreTest {
             assertThat(core.admit(transfer(genesis, 4, 1)).code()).isEqualTo("nonce_too_low");
             assertThat(core.admit(transfer(genesis, 5, 1))).isNull();
             assertThat(core.produceBlock(20_000).height()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void replayingTheStoredBlocksFromGenesisReproducesEveryHeader() throws Exception {
+        Genesis genesis = genesis("a");
+        try (ChainCore core = ChainCore.open(dir, genesis, PRODUCER, 1000)) {
+            List<KeyPair> farmers = List.of(KeyPair.fromLabel("f0"), KeyPair.fromLabel("f1"),
+                    KeyPair.fromLabel("f2"), KeyPair.fromLabel("f3"));
+            for (KeyPair farmer : farmers) {
+                assertThat(core.admit(Tx.sign(genesis.chainId(), farmer, 0,
+                        new TxPayload.RegisterFarmer("127.0.0.1:1", 2 * ChainParams.MB)))).isNull();
+            }
+            core.produceBlock(2_000);
+            assertThat(core.admit(Tx.sign(genesis.chainId(), ALICE, 0,
+                    new TxPayload.RentVolume("v", 1, 1, 10_000)))).isNull();
+            assertThat(core.admit(transfer(genesis, 1, 5))).isNull();
+            core.produceBlock(3_000);
+            assertThat(core.admit(Tx.sign(genesis.chainId(), ALICE, 2,
+                    new TxPayload.ExtendVolume(1, 1, 10_000)))).isNull();
+            core.produceBlock(90_000_000);
+            core.produceBlock(400_000_000);
+            assertThat(core.admit(Tx.sign(genesis.chainId(), farmers.get(1), 1,
+                    new TxPayload.ExitFarmer()))).isNull();
+            core.produceBlock(400_001_000);
+            ChainReplayer.Outcome outcome = ChainReplayer.replay(genesis, core::block,
+                    core.head().height());
+            assertThat(outcome.mismatch()).isNull();
+            assertThat(outcome.blocksChecked()).isEqualTo(5);
+            assertThat(outcome.stateRoot()).isEqualTo(core.head().header().stateRoot());
         }
     }
 
