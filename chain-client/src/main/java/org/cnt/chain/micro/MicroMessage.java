@@ -1,0 +1,246 @@
+package org.cnt.chain.micro;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cnt.chain.codec.CanonicalReader;
+import org.cnt.chain.codec.CanonicalWriter;
+import org.cnt.chain.codec.CodecException;
+import org.cnt.chain.crypto.Hash;
+
+/**
+ * The messages of the micro-chain protocol, between members and from clients. One canonical
+ * encoding, a tag per kind, a maximum size; decoding refuses anything else.
+ */
+public sealed interface MicroMessage {
+    int MAX_ENCODED_BYTES = 64 << 20;
+    int MAX_BLOCKS_PER_RESPONSE = 64;
+    int MAX_PAGES_PER_RESPONSE = 1024;
+
+    long chunkId();
+
+    void encodeBody(CanonicalWriter out);
+
+    int tag();
+
+    default byte[] toBytes() {
+        CanonicalWriter out = new CanonicalWriter().u8(tag()).u8(1);
+        encodeBody(out);
+        return out.toByteArray();
+    }
+
+    /** A client's (or a forwarding member's) operation for the leader to order. */
+    record Submit(long chunkId, ChunkOp op) implements MicroMessage {
+        public int tag() {
+            return 1;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId).bytes(op.toBytes());
+        }
+    }
+
+    /** A leader's block with the operations it orders. */
+    record Proposal(long chunkId, MicroBlock block, List<ChunkOp> ops) implements MicroMessage {
+        public Proposal {
+            ops = List.copyOf(ops);
+        }
+
+        public int tag() {
+            return 2;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId).write(block).u32(ops.size());
+            for (ChunkOp op : ops) {
+                out.bytes(op.toBytes());
+            }
+        }
+    }
+
+    /** A member's vote, to the leader of the block's view. */
+    record VoteMsg(long chunkId, Vote vote) implements MicroMessage {
+        public int tag() {
+            return 3;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId).write(vote);
+        }
+    }
+
+    /** A fresh certificate, broadcast by the leader so members commit without waiting. */
+    record Certificate(long chunkId, QuorumCert qc) implements MicroMessage {
+        public int tag() {
+            return 4;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId).write(qc);
+        }
+    }
+
+    /** A member's move to a new view. */
+    record NewViewMsg(long chunkId, NewView newView) implements MicroMessage {
+        public int tag() {
+            return 5;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId).write(newView);
+        }
+    }
+
+    /** Asks a peer for blocks from {@code fromHeight} on (catch-up). */
+    record BlockRequest(long chunkId, long fromHeight, int maxBlocks) implements MicroMessage {
+        public int tag() {
+            return 6;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId).u64(fromHeight).u32(maxBlocks);
+        }
+    }
+
+    /**
+     * Blocks in height order with their operations, and the certificate of the last one; each
+     * block's certificate is the next block's {@code justify}.
+     */
+    record BlockResponse(long chunkId, List<Proposal> blocks, QuorumCert lastQc)
+            implements MicroMessage {
+        public BlockResponse {
+            blocks = List.copyOf(blocks);
+        }
+
+        public int tag() {
+            return 7;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId).u32(blocks.size());
+            for (Proposal block : blocks) {
+                out.bytes(block.toBytes());
+            }
+            out.write(lastQc);
+        }
+    }
+
+    /** Asks for a committed snapshot of the chunk, when too far behind to replay blocks. */
+    record StateRequest(long chunkId, long height, int fromPage, int pageCount)
+            implements MicroMessage {
+        public int tag() {
+            return 8;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId).u64(height).u32(fromPage).u32(pageCount);
+        }
+    }
+
+    /**
+     * Part of a snapshot at {@code height}: the chunk metadata (sessions, slice sequences) and a
+     * run of pages. The receiver checks the whole against the root certified for that height.
+     */
+    record StateResponse(long chunkId, long height, QuorumCert proof, byte[] meta, int fromPage,
+                         List<byte[]> pages) implements MicroMessage {
+        public StateResponse {
+            pages = List.copyOf(pages);
+        }
+
+        public int tag() {
+            return 9;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId).u64(height).write(proof).bytes(meta).u32(fromPage).u32(pages.size());
+            for (byte[] page : pages) {
+                out.bytes(page);
+            }
+        }
+    }
+
+    /** Tells a client its operation is committed at {@code height}. */
+    record Committed(long chunkId, Hash opDigest, long height, QuorumCert qc)
+            implements MicroMessage {
+        public int tag() {
+            return 10;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId).fixed(opDigest.toBytes()).u64(height).write(qc);
+        }
+    }
+
+    static MicroMessage decode(byte[] bytes) throws CodecException {
+        if (bytes.length > MAX_ENCODED_BYTES) {
+            throw new CodecException("micro-chain message too large: " + bytes.length + " bytes");
+        }
+        CanonicalReader in = CanonicalReader.of(bytes);
+        int tag = in.u8("message tag");
+        in.expectVersion(1, "micro-chain message");
+        long chunk = in.u64Max("chunk", Long.MAX_VALUE);
+        MicroMessage message = switch (tag) {
+            case 1 -> new Submit(chunk, ChunkOp.decode(in.bytes(ChunkOp.MAX_ENCODED_BYTES, "op")));
+            case 2 -> decodeProposal(chunk, in);
+            case 3 -> new VoteMsg(chunk, Vote.decode(in));
+            case 4 -> new Certificate(chunk, QuorumCert.decode(in));
+            case 5 -> new NewViewMsg(chunk, NewView.decode(in));
+            case 6 -> new BlockRequest(chunk, in.u64Max("from", Long.MAX_VALUE),
+                    boundedCount(in.u32("max blocks"), MAX_BLOCKS_PER_RESPONSE, "blocks"));
+            case 7 -> decodeBlockResponse(chunk, in);
+            case 8 -> new StateRequest(chunk, in.u64Max("height", Long.MAX_VALUE),
+                    boundedCount(in.u32("from page"), Integer.MAX_VALUE, "from page"),
+                    boundedCount(in.u32("page count"), MAX_PAGES_PER_RESPONSE, "pages"));
+            case 9 -> decodeStateResponse(chunk, in);
+            case 10 -> new Committed(chunk, Hash.wrap(in.fixed(Hash.SIZE_BYTES, "op digest")),
+                    in.u64Max("height", Long.MAX_VALUE), QuorumCert.decode(in));
+            default -> throw new CodecException("unknown micro-chain message tag " + tag);
+        };
+        in.finish("micro-chain message");
+        return message;
+    }
+
+    private static int boundedCount(int value, int max, String what) throws CodecException {
+        if (value < 0 || value > max) {
+            throw new CodecException(what + " out of range: " + Integer.toUnsignedString(value));
+        }
+        return value;
+    }
+
+    private static Proposal decodeProposal(long chunk, CanonicalReader in) throws CodecException {
+        MicroBlock block = MicroBlock.decode(in);
+        int count = boundedCount(in.u32("op count"), MicroBlock.MAX_OPS, "ops");
+        List<ChunkOp> ops = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ops.add(ChunkOp.decode(in.bytes(ChunkOp.MAX_ENCODED_BYTES, "op")));
+        }
+        return new Proposal(chunk, block, ops);
+    }
+
+    private static BlockResponse decodeBlockResponse(long chunk, CanonicalReader in)
+            throws CodecException {
+        int count = boundedCount(in.u32("block count"), MAX_BLOCKS_PER_RESPONSE, "blocks");
+        List<Proposal> blocks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            MicroMessage inner = decode(in.bytes(MAX_ENCODED_BYTES, "block"));
+            if (!(inner instanceof Proposal proposal)) {
+                throw new CodecException("a block response holds proposals only");
+            }
+            blocks.add(proposal);
+        }
+        return new BlockResponse(chunk, blocks, QuorumCert.decode(in));
+    }
+
+    private static StateResponse decodeStateResponse(long chunk, CanonicalReader in)
+            throws CodecException {
+        long height = in.u64Max("height", Long.MAX_VALUE);
+        QuorumCert proof = QuorumCert.decode(in);
+        byte[] meta = in.bytes(16 << 20, "chunk metadata");
+        int from = boundedCount(in.u32("from page"), Integer.MAX_VALUE, "from page");
+        int count = boundedCount(in.u32("page count"), MAX_PAGES_PER_RESPONSE, "pages");
+        List<byte[]> pages = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            pages.add(in.bytes(1 << 16, "page"));
+        }
+        return new StateResponse(chunk, height, proof, meta, from, pages);
+    }
+}

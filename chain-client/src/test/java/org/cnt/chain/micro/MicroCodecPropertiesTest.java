@@ -1,0 +1,122 @@
+package org.cnt.chain.micro;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.cnt.chain.codec.CodecException;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.crypto.PublicKey;
+
+class MicroCodecPropertiesTest {
+    private static final KeyPair OWNER = KeyPair.fromLabel("owner");
+    private static final List<KeyPair> MEMBERS = List.of(KeyPair.fromLabel("m0"),
+            KeyPair.fromLabel("m1"), KeyPair.fromLabel("m2"), KeyPair.fromLabel("m3"));
+    private static final Hash SESSION = Hash.sha256("session".getBytes());
+
+    static List<PublicKey> memberKeys() {
+        return MEMBERS.stream().map(KeyPair::publicKey).toList();
+    }
+
+    static QuorumCert certify(MicroBlock block, int... voters) {
+        long signers = 0;
+        List<byte[]> signatures = new ArrayList<>();
+        for (int voter : voters) {
+            signers |= 1L << voter;
+        }
+        for (int member = 0; member < MEMBERS.size(); member++) {
+            if ((signers & (1L << member)) != 0) {
+                signatures.add(Vote.sign(MEMBERS.get(member), member, block).signature());
+            }
+        }
+        return new QuorumCert(block.chunkId(), block.epoch(), block.view(), block.height(),
+                block.hash(), signers, signatures);
+    }
+
+    @Provide
+    Arbitrary<MicroMessage> messages() {
+        Arbitrary<List<Wop>> wops = Arbitraries.integers().between(1, 4).flatMap(n ->
+                Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64)
+                        .map(data -> new Wop(n, n * 3L, n * 7, data)).list().ofMinSize(1)
+                        .ofMaxSize(n));
+        Arbitrary<ChunkOp> ops = Arbitraries.oneOf(
+                wops.map(w -> ChunkOp.WopBatch.sign(OWNER, 3, 9, SESSION, w)),
+                Arbitraries.just(ChunkOp.OpenSession.sign(OWNER, 3, 9, SESSION)),
+                Arbitraries.just(ChunkOp.CloseSession.sign(OWNER, 3, 9, SESSION)));
+        Arbitrary<MicroBlock> blocks = ops.list().ofMaxSize(3).map(list -> MicroBlock.propose(
+                MEMBERS.get(1), 1, QuorumCert.genesis(9, 2), 1, 0, Hash.ZERO,
+                list.stream().map(ChunkOp::digest).toList()));
+        return Arbitraries.oneOf(
+                ops.map(op -> new MicroMessage.Submit(9, op)),
+                ops.list().ofMaxSize(3).map(list -> new MicroMessage.Proposal(9,
+                        MicroBlock.propose(MEMBERS.get(1), 1, QuorumCert.genesis(9, 2), 1, 0,
+                                Hash.ZERO, list.stream().map(ChunkOp::digest).toList()), list)),
+                blocks.map(b -> new MicroMessage.VoteMsg(9, Vote.sign(MEMBERS.get(2), 2, b))),
+                blocks.map(b -> new MicroMessage.Certificate(9, certify(b, 0, 1, 3))),
+                blocks.map(b -> new MicroMessage.NewViewMsg(9, NewView.sign(MEMBERS.get(0), 0, 9,
+                        2, 4, certify(b, 0, 1, 2)))),
+                Arbitraries.longs().between(0, 1000).map(h -> new MicroMessage.BlockRequest(9, h,
+                        16)),
+                blocks.map(b -> new MicroMessage.BlockResponse(9, List.of(
+                        new MicroMessage.Proposal(9, b, List.of())), certify(b, 1, 2, 3))),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(page ->
+                        new MicroMessage.StateResponse(9, 5, QuorumCert.genesis(9, 2), page, 3,
+                                List.of(page, page))),
+                blocks.map(b -> new MicroMessage.Committed(9, Hash.sha256(b.hash().toBytes()),
+                        b.height(), certify(b, 0, 2, 3))));
+    }
+
+    @Property(tries = 300)
+    void everyMessageRoundTripsToTheSameBytes(@ForAll("messages") MicroMessage message)
+            throws CodecException {
+        byte[] bytes = message.toBytes();
+        MicroMessage decoded = MicroMessage.decode(bytes);
+        assertThat(decoded.toBytes()).isEqualTo(bytes);
+        assertThat(decoded.getClass()).isEqualTo(message.getClass());
+    }
+
+    @Property(tries = 300)
+    void truncatedOrExtendedMessagesAreRefused(@ForAll("messages") MicroMessage message,
+                                               @ForAll @IntRange(min = 0, max = 100_000) int cut,
+                                               @ForAll @IntRange(min = 1, max = 9) int extra) {
+        byte[] bytes = message.toBytes();
+        assertThatThrownBy(() -> MicroMessage.decode(Arrays.copyOf(bytes, cut % bytes.length)))
+                .isInstanceOf(CodecException.class);
+        assertThatThrownBy(() -> MicroMessage.decode(Arrays.copyOf(bytes, bytes.length + extra)))
+                .isInstanceOf(CodecException.class);
+    }
+
+    @Property(tries = 300)
+    void mutatedMessagesNeverEscapeAsUncheckedErrors(@ForAll("messages") MicroMessage message,
+                                                     @ForAll @IntRange(min = 0) int bit) {
+        byte[] bytes = message.toBytes();
+        bytes[(bit / 8) % bytes.length] ^= (byte) (1 << (bit % 8));
+        try {
+            MicroMessage.decode(bytes);
+        } catch (CodecException | IllegalArgumentException refused) {
+            // A refusal is the only acceptable failure.
+        }
+    }
+
+    @Property(tries = 200)
+    void aMutatedWopBatchLosesItsOwnerSignature(@ForAll @IntRange(min = 0) int bit) {
+        ChunkOp.WopBatch batch = ChunkOp.WopBatch.sign(OWNER, 3, 9, SESSION,
+                List.of(new Wop(0, 1, 0, new byte[] {1, 2, 3})));
+        byte[] bytes = batch.toBytes();
+        bytes[(bit / 8) % (bytes.length - 64)] ^= (byte) (1 << (bit % 8));
+        try {
+            assertThat(ChunkOp.decode(bytes).signatureValid()).isFalse();
+        } catch (CodecException | IllegalArgumentException refused) {
+            // Refused outright.
+        }
+    }
+}
