@@ -1,0 +1,152 @@
+package org.cnt.farmer.microchain;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.cnt.chain.codec.CanonicalWriter;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.merkle.PageTree;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.Wop;
+
+/**
+ * A replica's committed chunk: pages (absent pages read as zeros), the page Merkle tree and the
+ * metadata, at a committed height. Only committed, validated operations are applied, in order, so
+ * every honest replica holds the same bytes and the same root. Not thread-safe.
+ */
+public final class ChunkState {
+    private final ChunkGeometry geometry;
+    private final Map<Integer, byte[]> pages = new HashMap<>();
+    private final PageTree tree;
+    private ChunkMeta meta;
+    private long height;
+
+    public ChunkState(ChunkGeometry geometry) {
+        this.geometry = geometry;
+        this.tree = new PageTree(geometry.pageCount(), geometry.pageSizeBytes());
+        this.meta = ChunkMeta.empty(geometry.sliceCount());
+    }
+
+    /** Rebuilds a snapshot received from a peer; the caller checks {@link #root()} against a QC. */
+    public static ChunkState restore(ChunkGeometry geometry, long height, ChunkMeta meta,
+                                     Map<Integer, byte[]> pages) {
+        ChunkState state = new ChunkState(geometry);
+        for (Map.Entry<Integer, byte[]> page : pages.entrySet()) {
+            state.putPage(page.getKey(), page.getValue().clone());
+        }
+        state.meta = meta;
+        state.height = height;
+        return state;
+    }
+
+    public ChunkGeometry geometry() {
+        return geometry;
+    }
+
+    public long height() {
+        return height;
+    }
+
+    public ChunkMeta meta() {
+        return meta;
+    }
+
+    /** The state root a micro-block certifies: pages and metadata together. */
+    public Hash root() {
+        return root(tree.root(), meta);
+    }
+
+    public static Hash root(Hash pagesRoot, ChunkMeta meta) {
+        return Hash.sha256(new CanonicalWriter(66).u8(0x02).fixed(pagesRoot.toBytes())
+                .fixed(meta.hash().toBytes()).toByteArray());
+    }
+
+    public Hash pagesRoot() {
+        return tree.root();
+    }
+
+    /** Applies one committed block's operations and moves to its height. */
+    public void applyBlock(long blockHeight, List<ChunkOp> ops) {
+        if (blockHeight != height + 1) {
+            throw new IllegalStateException("apply block " + blockHeight + " on height " + height);
+        }
+        for (ChunkOp op : ops) {
+            apply(op);
+        }
+        height = blockHeight;
+    }
+
+    private void apply(ChunkOp op) {
+        switch (op) {
+            case ChunkOp.OpenSession open ->
+                    meta = meta.withSession(open.sessionId(), open.owner(), open.volumeId());
+            case ChunkOp.CloseSession close -> meta = meta.withoutSession();
+            case ChunkOp.WopBatch batch -> {
+                for (Wop wop : batch.wops()) {
+                    write((long) wop.sliceIndex() * geometry.sliceSizeBytes() + wop.offsetBytes(),
+                            wop.data());
+                    meta = meta.withSeq(wop.sliceIndex(), wop.sliceSeq());
+                }
+            }
+        }
+    }
+
+    private void write(long offset, byte[] data) {
+        int pageSize = geometry.pageSizeBytes();
+        int done = 0;
+        while (done < data.length) {
+            long at = offset + done;
+            int page = (int) (at / pageSize);
+            int within = (int) (at % pageSize);
+            int length = Math.min(pageSize - within, data.length - done);
+            byte[] content = page(page).clone();
+            System.arraycopy(data, done, content, within, length);
+            putPage(page, content);
+            done += length;
+        }
+    }
+
+    private void putPage(int page, byte[] content) {
+        pages.put(page, content);
+        tree.update(page, content);
+    }
+
+    /** A copy of one page. */
+    public byte[] page(int index) {
+        byte[] content = pages.get(index);
+        return content == null ? new byte[geometry.pageSizeBytes()] : content.clone();
+    }
+
+    public List<Hash> proof(int page) {
+        return tree.proof(page);
+    }
+
+    /** Bytes at any offset and length inside the chunk. */
+    public byte[] read(long offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > geometry.chunkSizeBytes()) {
+            throw new IllegalArgumentException("read " + length + " at " + offset + " outside a "
+                    + geometry.chunkSizeBytes() + "-byte chunk");
+        }
+        byte[] out = new byte[length];
+        int pageSize = geometry.pageSizeBytes();
+        int done = 0;
+        while (done < length) {
+            long at = offset + done;
+            int within = (int) (at % pageSize);
+            int take = Math.min(pageSize - within, length - done);
+            byte[] content = pages.get((int) (at / pageSize));
+            if (content != null) {
+                System.arraycopy(content, within, out, done, take);
+            }
+            done += take;
+        }
+        return out;
+    }
+
+    /** The pages that differ from zeros, for snapshots (copies). */
+    public Map<Integer, byte[]> writtenPages() {
+        Map<Integer, byte[]> copy = new HashMap<>();
+        pages.forEach((index, content) -> copy.put(index, content.clone()));
+        return copy;
+    }
+}

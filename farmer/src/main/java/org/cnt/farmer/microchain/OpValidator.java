@@ -1,0 +1,151 @@
+package org.cnt.farmer.microchain;
+
+import org.cnt.chain.crypto.Address;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.Wop;
+
+/**
+ * The rules every member applies to every operation before voting (DESIGN.md, "Writes, sessions
+ * and ordering"): the owner's signature; each slice in range, leased to the signer's volume, not
+ * expired; the open session; the exact next sequence number per slice; bounds inside the slice.
+ * Pure: it takes the metadata the operation would apply on and returns the metadata after it.
+ */
+public final class OpValidator {
+
+    /** The metadata after the operation, or why it is refused. */
+    public record Outcome(ChunkMeta after, Refusal refusal) {
+        public boolean accepted() {
+            return refusal == null;
+        }
+    }
+
+    private final long chunkId;
+    private final ChunkGeometry geometry;
+    private final LeaseView leases;
+
+    public OpValidator(long chunkId, ChunkGeometry geometry, LeaseView leases) {
+        this.chunkId = chunkId;
+        this.geometry = geometry;
+        this.leases = leases;
+    }
+
+    public Outcome validate(ChunkOp op, ChunkMeta before) {
+        if (op.chunkId() != chunkId) {
+            return refuse(Refusal.Reason.WRONG_CHUNK, "operation is for chunk " + op.chunkId()
+                    + ", this is chunk " + chunkId);
+        }
+        if (!op.signatureValid()) {
+            return refuse(Refusal.Reason.BAD_SIGNATURE, "the owner signature does not verify");
+        }
+        return switch (op) {
+            case ChunkOp.OpenSession open -> open(open, before);
+            case ChunkOp.CloseSession close -> close(close, before);
+            case ChunkOp.WopBatch batch -> batch(batch, before);
+        };
+    }
+
+    private Outcome open(ChunkOp.OpenSession open, ChunkMeta before) {
+        boolean owns = false;
+        for (int slice = 0; slice < geometry.sliceCount() && !owns; slice++) {
+            owns = ownedBy(leases.lease(chunkId, slice), open);
+        }
+        if (!owns) {
+            return refuse(Refusal.Reason.NOT_OWNER, "volume " + open.volumeId() + " of "
+                    + open.owner().address() + " holds no live slice of chunk " + chunkId);
+        }
+        if (before.hasSession() && !before.sessionId().equals(open.sessionId())
+                && sessionLive(before)) {
+            return refuse(Refusal.Reason.SESSION_HELD, "session " + before.sessionId()
+                    + " of volume " + before.sessionVolume() + " is open; close it first");
+        }
+        return accept(before.withSession(open.sessionId(), open.owner(), open.volumeId()));
+    }
+
+    private Outcome close(ChunkOp.CloseSession close, ChunkMeta before) {
+        if (!before.hasSession() || !before.sessionId().equals(close.sessionId())) {
+            return refuse(Refusal.Reason.WRONG_SESSION, "session " + close.sessionId()
+                    + " is not the open one");
+        }
+        if (!before.sessionOwner().equals(close.owner())) {
+            return refuse(Refusal.Reason.NOT_OWNER, "only the session's owner may close it");
+        }
+        return accept(before.withoutSession());
+    }
+
+    /** A session whose volume no longer leases any slice here has lapsed with its lease. */
+    private boolean sessionLive(ChunkMeta meta) {
+        for (int slice = 0; slice < geometry.sliceCount(); slice++) {
+            SliceLease lease = leases.lease(chunkId, slice);
+            if (lease != null && lease.volumeId() == meta.sessionVolume()
+                    && lease.expirySec() > leases.nowSec()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Outcome batch(ChunkOp.WopBatch batch, ChunkMeta before) {
+        if (!before.hasSession()) {
+            return refuse(Refusal.Reason.NO_SESSION, "no session is open on chunk " + chunkId);
+        }
+        if (!before.sessionId().equals(batch.sessionId())
+                || !before.sessionOwner().equals(batch.owner())) {
+            return refuse(Refusal.Reason.WRONG_SESSION, "writes belong to session "
+                    + batch.sessionId() + " but session " + before.sessionId() + " is open");
+        }
+        ChunkMeta meta = before;
+        for (Wop wop : batch.wops()) {
+            Refusal refused = checkWop(batch, wop, meta);
+            if (refused != null) {
+                return new Outcome(null, refused);
+            }
+            meta = meta.withSeq(wop.sliceIndex(), wop.sliceSeq());
+        }
+        return accept(meta);
+    }
+
+    private Refusal checkWop(ChunkOp.WopBatch batch, Wop wop, ChunkMeta meta) {
+        int slice = wop.sliceIndex();
+        if (slice >= geometry.sliceCount()) {
+            return Refusal.of(Refusal.Reason.SLICE_OUT_OF_RANGE, "slice " + slice + " of a chunk "
+                    + "of " + geometry.sliceCount());
+        }
+        SliceLease lease = leases.lease(chunkId, slice);
+        if (lease == null) {
+            return Refusal.of(Refusal.Reason.NOT_LEASED, "slice " + slice + " is not leased");
+        }
+        if (lease.volumeId() != batch.volumeId() || !lease.owner().equals(batch.owner().address())) {
+            return Refusal.of(Refusal.Reason.NOT_OWNER, "slice " + slice + " belongs to volume "
+                    + lease.volumeId() + " of " + lease.owner());
+        }
+        if (lease.expirySec() <= leases.nowSec()) {
+            return Refusal.of(Refusal.Reason.LEASE_EXPIRED, "the lease of volume "
+                    + lease.volumeId() + " expired; extend it to write again");
+        }
+        long expected = meta.sliceSeqs()[slice] + 1;
+        if (wop.sliceSeq() != expected) {
+            return Refusal.of(Refusal.Reason.SEQUENCE, "slice " + slice + " expects sequence "
+                    + expected + ", got " + wop.sliceSeq()
+                    + (wop.sliceSeq() < expected ? " (replayed write)" : " (a write is missing)"));
+        }
+        if (wop.endBytes() > geometry.sliceSizeBytes()) {
+            return Refusal.of(Refusal.Reason.OUT_OF_BOUNDS, "write of " + wop.data().length
+                    + " bytes at " + wop.offsetBytes() + " runs past the "
+                    + geometry.sliceSizeBytes() + "-byte slice");
+        }
+        return null;
+    }
+
+    private static boolean ownedBy(SliceLease lease, ChunkOp op) {
+        Address owner = op.owner().address();
+        return lease != null && lease.volumeId() == op.volumeId() && lease.owner().equals(owner);
+    }
+
+    private static Outcome accept(ChunkMeta after) {
+        return new Outcome(after, null);
+    }
+
+    private static Outcome refuse(Refusal.Reason reason, String detail) {
+        return new Outcome(null, Refusal.of(reason, detail));
+    }
+}
