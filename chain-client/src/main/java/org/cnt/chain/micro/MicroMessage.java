@@ -137,11 +137,12 @@ public sealed interface MicroMessage {
     }
 
     /**
-     * Part of a snapshot at {@code height}: the chunk metadata (sessions, slice sequences) and a
-     * run of pages. The receiver checks the whole against the root certified for that height.
+     * Part of a snapshot at {@code anchor.committedHeight()}: the chunk metadata and a run of
+     * pages. The anchor block, certified by {@code anchorQc}, states the root of that height; the
+     * receiver checks the assembled snapshot against it.
      */
-    record StateResponse(long chunkId, long height, QuorumCert proof, byte[] meta, int fromPage,
-                         List<byte[]> pages) implements MicroMessage {
+    record StateResponse(long chunkId, MicroBlock anchor, QuorumCert anchorQc, byte[] meta,
+                         int fromPage, List<byte[]> pages) implements MicroMessage {
         public StateResponse {
             pages = List.copyOf(pages);
         }
@@ -151,22 +152,64 @@ public sealed interface MicroMessage {
         }
 
         public void encodeBody(CanonicalWriter out) {
-            out.u64(chunkId).u64(height).write(proof).bytes(meta).u32(fromPage).u32(pages.size());
+            out.u64(chunkId).write(anchor).write(anchorQc).bytes(meta).u32(fromPage)
+                    .u32(pages.size());
             for (byte[] page : pages) {
                 out.bytes(page);
             }
         }
     }
 
-    /** Tells a client its operation is committed at {@code height}. */
-    record Committed(long chunkId, Hash opDigest, long height, QuorumCert qc)
+    /**
+     * Tells a client its operation is committed, with the proof: {@code chain} runs from the block
+     * holding the operation up to a block certified by {@code qc} whose own certificate was formed
+     * in the same view, which by the two-chain rule commits every block before it.
+     */
+    record Committed(long chunkId, Hash opDigest, List<MicroBlock> chain, QuorumCert qc)
             implements MicroMessage {
+        public Committed {
+            chain = List.copyOf(chain);
+        }
+
         public int tag() {
             return 10;
         }
 
         public void encodeBody(CanonicalWriter out) {
-            out.u64(chunkId).fixed(opDigest.toBytes()).u64(height).write(qc);
+            out.u64(chunkId).fixed(opDigest.toBytes()).u32(chain.size());
+            for (MicroBlock block : chain) {
+                out.write(block);
+            }
+            out.write(qc);
+        }
+
+        /** Checks the proof against the group's keys; never throws. */
+        public boolean proves(List<org.cnt.chain.crypto.PublicKey> members, int quorum) {
+            if (chain.size() < 2 || !chain.getFirst().opDigests().contains(opDigest)
+                    || !qc.blockHash().equals(chain.getLast().hash())
+                    || qc.view() != chain.getLast().view()
+                    || chain.getLast().justify().view() != chain.getLast().view()
+                    || !qc.verify(members, quorum)) {
+                return false;
+            }
+            for (int i = 1; i < chain.size(); i++) {
+                if (!chain.get(i).parentHash().equals(chain.get(i - 1).hash())
+                        || chain.get(i).chunkId() != chunkId) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Tells a client why the group will not order its operation. */
+    record Rejected(long chunkId, Hash opDigest, String reason) implements MicroMessage {
+        public int tag() {
+            return 11;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId).fixed(opDigest.toBytes()).string(reason);
         }
     }
 
@@ -191,8 +234,9 @@ public sealed interface MicroMessage {
                     boundedCount(in.u32("from page"), Integer.MAX_VALUE, "from page"),
                     boundedCount(in.u32("page count"), MAX_PAGES_PER_RESPONSE, "pages"));
             case 9 -> decodeStateResponse(chunk, in);
-            case 10 -> new Committed(chunk, Hash.wrap(in.fixed(Hash.SIZE_BYTES, "op digest")),
-                    in.u64Max("height", Long.MAX_VALUE), QuorumCert.decode(in));
+            case 10 -> decodeCommitted(chunk, in);
+            case 11 -> new Rejected(chunk, Hash.wrap(in.fixed(Hash.SIZE_BYTES, "op digest")),
+                    in.string(1024, "reason"));
             default -> throw new CodecException("unknown micro-chain message tag " + tag);
         };
         in.finish("micro-chain message");
@@ -230,9 +274,20 @@ public sealed interface MicroMessage {
         return new BlockResponse(chunk, blocks, QuorumCert.decode(in));
     }
 
+    private static Committed decodeCommitted(long chunk, CanonicalReader in)
+            throws CodecException {
+        Hash digest = Hash.wrap(in.fixed(Hash.SIZE_BYTES, "op digest"));
+        int count = boundedCount(in.u32("proof blocks"), MAX_BLOCKS_PER_RESPONSE, "proof blocks");
+        List<MicroBlock> chain = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            chain.add(MicroBlock.decode(in));
+        }
+        return new Committed(chunk, digest, chain, QuorumCert.decode(in));
+    }
+
     private static StateResponse decodeStateResponse(long chunk, CanonicalReader in)
             throws CodecException {
-        long height = in.u64Max("height", Long.MAX_VALUE);
+        MicroBlock anchor = MicroBlock.decode(in);
         QuorumCert proof = QuorumCert.decode(in);
         byte[] meta = in.bytes(16 << 20, "chunk metadata");
         int from = boundedCount(in.u32("from page"), Integer.MAX_VALUE, "from page");
@@ -241,6 +296,6 @@ public sealed interface MicroMessage {
         for (int i = 0; i < count; i++) {
             pages.add(in.bytes(1 << 16, "page"));
         }
-        return new StateResponse(chunk, height, proof, meta, from, pages);
+        return new StateResponse(chunk, anchor, proof, meta, from, pages);
     }
 }

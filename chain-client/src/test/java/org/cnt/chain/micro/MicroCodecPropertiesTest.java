@@ -68,11 +68,11 @@ class MicroCodecPropertiesTest {
                         16)),
                 blocks.map(b -> new MicroMessage.BlockResponse(9, List.of(
                         new MicroMessage.Proposal(9, b, List.of())), certify(b, 1, 2, 3))),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(page ->
-                        new MicroMessage.StateResponse(9, 5, QuorumCert.genesis(9, 2), page, 3,
-                                List.of(page, page))),
+                blocks.map(b -> new MicroMessage.StateResponse(9, b, certify(b, 0, 1, 2),
+                        b.hash().toBytes(), 3, List.of(new byte[] {1, 2}, new byte[0]))),
+                blocks.map(b -> new MicroMessage.Rejected(9, b.hash(), "sequence: expects 4")),
                 blocks.map(b -> new MicroMessage.Committed(9, Hash.sha256(b.hash().toBytes()),
-                        b.height(), certify(b, 0, 2, 3))));
+                        List.of(b, b), certify(b, 0, 2, 3))));
     }
 
     @Property(tries = 300)

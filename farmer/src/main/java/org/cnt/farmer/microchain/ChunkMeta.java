@@ -37,6 +37,22 @@ public record ChunkMeta(Hash sessionId, PublicKey sessionOwner, long sessionVolu
         return new ChunkMeta(sessionId, sessionOwner, sessionVolume, seqs);
     }
 
+    /** The metadata after a committed (already validated) operation. */
+    public ChunkMeta after(org.cnt.chain.micro.ChunkOp op) {
+        return switch (op) {
+            case org.cnt.chain.micro.ChunkOp.OpenSession open ->
+                    withSession(open.sessionId(), open.owner(), open.volumeId());
+            case org.cnt.chain.micro.ChunkOp.CloseSession close -> withoutSession();
+            case org.cnt.chain.micro.ChunkOp.WopBatch batch -> {
+                long[] seqs = sliceSeqs.clone();
+                for (org.cnt.chain.micro.Wop wop : batch.wops()) {
+                    seqs[wop.sliceIndex()] = wop.sliceSeq();
+                }
+                yield new ChunkMeta(sessionId, sessionOwner, sessionVolume, seqs);
+            }
+        };
+    }
+
     public byte[] toBytes() {
         CanonicalWriter out = new CanonicalWriter(64 + 8 * sliceSeqs.length).u8(0x6D).u8(1)
                 .bool(hasSession());

@@ -77,18 +77,13 @@ public final class ChunkState {
     }
 
     private void apply(ChunkOp op) {
-        switch (op) {
-            case ChunkOp.OpenSession open ->
-                    meta = meta.withSession(open.sessionId(), open.owner(), open.volumeId());
-            case ChunkOp.CloseSession close -> meta = meta.withoutSession();
-            case ChunkOp.WopBatch batch -> {
-                for (Wop wop : batch.wops()) {
-                    write((long) wop.sliceIndex() * geometry.sliceSizeBytes() + wop.offsetBytes(),
-                            wop.data());
-                    meta = meta.withSeq(wop.sliceIndex(), wop.sliceSeq());
-                }
+        if (op instanceof ChunkOp.WopBatch batch) {
+            for (Wop wop : batch.wops()) {
+                write((long) wop.sliceIndex() * geometry.sliceSizeBytes() + wop.offsetBytes(),
+                        wop.data());
             }
         }
+        meta = meta.after(op);
     }
 
     private void write(long offset, byte[] data) {

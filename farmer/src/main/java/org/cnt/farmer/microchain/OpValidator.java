@@ -124,9 +124,12 @@ public final class OpValidator {
         }
         long expected = meta.sliceSeqs()[slice] + 1;
         if (wop.sliceSeq() != expected) {
-            return Refusal.of(Refusal.Reason.SEQUENCE, "slice " + slice + " expects sequence "
-                    + expected + ", got " + wop.sliceSeq()
-                    + (wop.sliceSeq() < expected ? " (replayed write)" : " (a write is missing)"));
+            return wop.sliceSeq() < expected
+                    ? Refusal.of(Refusal.Reason.SEQUENCE_REPLAY, "slice " + slice + " expects "
+                            + "sequence " + expected + ", got " + wop.sliceSeq() + " (replayed write)")
+                    : Refusal.of(Refusal.Reason.SEQUENCE_GAP, "slice " + slice + " expects "
+                            + "sequence " + expected + ", got " + wop.sliceSeq()
+                            + " (an earlier write is missing)");
         }
         if (wop.endBytes() > geometry.sliceSizeBytes()) {
             return Refusal.of(Refusal.Reason.OUT_OF_BOUNDS, "write of " + wop.data().length

@@ -92,12 +92,13 @@ class OpValidatorTest {
 
     @Test
     void sequenceNumbersMustBeExactlyTheNext() {
-        assertRefused(batch(OWNER, SESSION, wop(0, 2, 0, 2)), open, Refusal.Reason.SEQUENCE);
+        assertRefused(batch(OWNER, SESSION, wop(0, 2, 0, 2)), open, Refusal.Reason.SEQUENCE_GAP);
         ChunkMeta afterOne = validator.validate(batch(OWNER, SESSION, wop(0, 1, 0, 2)), open)
                 .after();
-        assertRefused(batch(OWNER, SESSION, wop(0, 1, 0, 2)), afterOne, Refusal.Reason.SEQUENCE);
+        assertRefused(batch(OWNER, SESSION, wop(0, 1, 0, 2)), afterOne,
+                Refusal.Reason.SEQUENCE_REPLAY);
         assertRefused(batch(OWNER, SESSION, wop(1, 1, 0, 2), wop(1, 1, 2, 2)), open,
-                Refusal.Reason.SEQUENCE);
+                Refusal.Reason.SEQUENCE_REPLAY);
     }
 
     @Test

@@ -1,0 +1,149 @@
+package org.cnt.farmer.microchain;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.MicroBlock;
+
+/**
+ * A replica's blocks: the committed chain (its state, its hashes, and a window of recent blocks
+ * kept for peers that catch up) and the uncommitted blocks above it, which may fork until one
+ * branch commits. Each uncommitted block remembers the chunk metadata after it, so proposals on
+ * top of it are validated without applying anything to the chunk.
+ */
+final class BlockTree {
+    /** A stored block with its operations and the metadata after it. */
+    record Node(MicroBlock block, List<ChunkOp> ops, ChunkMeta metaAfter) {
+    }
+
+    private final ChunkState state;
+    private final int retainBlocks;
+    private final Map<Hash, Node> pending = new HashMap<>();
+    private final NavigableMap<Long, Node> recentCommitted = new TreeMap<>();
+    private final Map<Hash, Long> committedHeights = new HashMap<>();
+    private final NavigableMap<Long, Hash> rootAt = new TreeMap<>();
+    private final List<Hash> committedLog = new ArrayList<>();
+
+    BlockTree(ChunkState state, Hash genesisHash, int retainBlocks) {
+        this.state = state;
+        this.retainBlocks = retainBlocks;
+        committedLog.add(genesisHash);
+        committedHeights.put(genesisHash, 0L);
+        rootAt.put(0L, state.root());
+    }
+
+    ChunkState state() {
+        return state;
+    }
+
+    long committedHeight() {
+        return committedLog.size() - 1;
+    }
+
+    Hash committedHash() {
+        return committedLog.getLast();
+    }
+
+    /** Hashes of the committed chain, index = height; for checkers and catch-up. */
+    List<Hash> committedLog() {
+        return Collections.unmodifiableList(committedLog);
+    }
+
+    Hash rootAt(long height) {
+        return rootAt.get(height);
+    }
+
+    boolean isCommitted(Hash hash) {
+        return committedHeights.containsKey(hash);
+    }
+
+    Node pendingNode(Hash hash) {
+        return pending.get(hash);
+    }
+
+    Node committedNode(long height) {
+        return recentCommitted.get(height);
+    }
+
+    long oldestRetained() {
+        return recentCommitted.isEmpty() ? committedHeight() + 1 : recentCommitted.firstKey();
+    }
+
+    boolean knows(Hash hash) {
+        return pending.containsKey(hash) || isCommitted(hash);
+    }
+
+    /** The metadata after the block, or null while an ancestor is missing. */
+    ChunkMeta metaAfter(Hash hash) {
+        if (hash.equals(committedHash())) {
+            return state.meta();
+        }
+        Node node = pending.get(hash);
+        if (node == null) {
+            return null;
+        }
+        if (node.metaAfter() != null) {
+            return node.metaAfter();
+        }
+        ChunkMeta parent = metaAfter(node.block().parentHash());
+        if (parent == null) {
+            return null;
+        }
+        ChunkMeta meta = parent;
+        for (ChunkOp op : node.ops()) {
+            meta = meta.after(op);
+        }
+        pending.put(hash, new Node(node.block(), node.ops(), meta));
+        return meta;
+    }
+
+    void add(MicroBlock block, List<ChunkOp> ops, ChunkMeta metaAfter) {
+        if (block.height() > committedHeight() && !pending.containsKey(block.hash())) {
+            pending.put(block.hash(), new Node(block, List.copyOf(ops), metaAfter));
+        }
+    }
+
+    /** The uncommitted blocks from just above the committed tip up to {@code tip}; null if broken. */
+    List<Node> chainTo(Hash tip) {
+        List<Node> chain = new ArrayList<>();
+        Hash at = tip;
+        while (!at.equals(committedHash())) {
+            Node node = pending.get(at);
+            if (node == null || node.block().height() <= committedHeight()) {
+                return null;
+            }
+            chain.add(node);
+            at = node.block().parentHash();
+        }
+        return chain.reversed();
+    }
+
+    /** Applies the chain up to {@code tip} to the chunk and returns the blocks committed. */
+    List<Node> commitTo(Hash tip) {
+        List<Node> chain = chainTo(tip);
+        if (chain == null) {
+            throw new IllegalStateException("commit of " + tip + " without its chain");
+        }
+        for (Node node : chain) {
+            state.applyBlock(node.block().height(), node.ops());
+            pending.remove(node.block().hash());
+            committedLog.add(node.block().hash());
+            committedHeights.put(node.block().hash(), node.block().height());
+            recentCommitted.put(node.block().height(), node);
+            rootAt.put(node.block().height(), state.root());
+        }
+        pending.values().removeIf(node -> node.block().height() <= committedHeight());
+        while (recentCommitted.size() > retainBlocks) {
+            long oldest = recentCommitted.firstKey();
+            recentCommitted.remove(oldest);
+            rootAt.remove(oldest);
+        }
+        return chain;
+    }
+}

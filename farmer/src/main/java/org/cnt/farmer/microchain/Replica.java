@@ -1,0 +1,700 @@
+package org.cnt.farmer.microchain;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.MicroBlock;
+import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.micro.NewView;
+import org.cnt.chain.micro.QuorumCert;
+import org.cnt.chain.micro.Vote;
+
+/**
+ * One member of a chunk's copy group running the micro-chain protocol, as a state machine with no
+ * I/O, clock or threads: inputs are messages, ticks and storage completions; outputs are
+ * {@link ReplicaOutput}s. See the package documentation for the protocol and its safety argument.
+ */
+public final class Replica {
+    private static final int RETAIN_BLOCKS = 256;
+    private static final int MAX_BUFFERED_PROPOSALS = 8;
+    /** Lost messages are sent again this often, so one drop does not cost a view change. */
+    private static final int RESEND_TICKS = 3;
+    private static final int CERTIFICATE_RESENDS = 4;
+    /** A follower forgets a forwarded operation after this many views without it committing. */
+    private static final int MAX_FORWARD_VIEWS = 3;
+
+    private final ReplicaConfig config;
+    private final BlockTree tree;
+    private final OpValidator validator;
+    private List<ReplicaOutput> out = new ArrayList<>();
+
+    private long view;
+    private long votedView;
+    private long votedHeight;
+    private Vote lastVote;
+    private QuorumCert lock;
+    private MicroMessage.Proposal outstanding;
+    private int resendCountdown;
+    private int certificateResends;
+
+    private long nextToken = 1;
+    private final Map<Long, List<ReplicaOutput>> heldUntilPersisted = new HashMap<>();
+
+    private final LinkedHashMap<Hash, PendingOp> pendingOps = new LinkedHashMap<>();
+    private Hash awaitingVotes;
+    private final Map<Hash, TreeMap<Integer, Vote>> votes = new HashMap<>();
+    private final Map<Long, Map<Integer, NewView>> newViews = new HashMap<>();
+    private boolean leading;
+    private int newViewWait = -1;
+
+    private int silentTicks;
+    private int consecutiveViewChanges;
+    private int catchUpCooldown;
+    private final List<Buffered> buffered = new ArrayList<>();
+
+    /** A client operation waiting to be ordered, and who to tell. */
+    private record PendingOp(ChunkOp op, int client, int views) {
+        PendingOp older() {
+            return new PendingOp(op, client, views + 1);
+        }
+    }
+
+    /** A proposal that arrived before its parent. */
+    private record Buffered(int from, MicroMessage.Proposal proposal) {
+    }
+
+    public Replica(ReplicaConfig config) {
+        this.config = config;
+        ChunkState state = new ChunkState(config.geometry());
+        this.tree = new BlockTree(state, MicroBlock.genesisHash(config.chunkId(), config.epoch()),
+                RETAIN_BLOCKS);
+        this.validator = new OpValidator(config.chunkId(), config.geometry(), config.leases());
+        this.lock = QuorumCert.genesis(config.chunkId(), config.epoch());
+        this.leading = config.leader(0) == config.self();
+    }
+
+    /** Rebuilds a replica from its write-ahead entries after a crash or restart. */
+    public static Replica recover(ReplicaConfig config, List<WalEntry> entries) {
+        Replica replica = new Replica(config);
+        Map<Hash, WalEntry.BlockEntry> blocks = new HashMap<>();
+        List<WalEntry.CommitEntry> commits = new ArrayList<>();
+        for (WalEntry entry : entries) {
+            switch (entry) {
+                case WalEntry.BlockEntry b -> blocks.put(b.block().hash(), b);
+                case WalEntry.VoteEntry v -> {
+                    if (v.view() > replica.votedView || v.view() == replica.votedView
+                            && v.height() > replica.votedHeight) {
+                        replica.votedView = v.view();
+                        replica.votedHeight = v.height();
+                    }
+                }
+                case WalEntry.LockEntry l -> replica.raiseLock(l.lock());
+                case WalEntry.CommitEntry c -> commits.add(c);
+            }
+        }
+        for (WalEntry.BlockEntry b : blocks.values()) {
+            replica.raiseLock(b.block().justify());
+        }
+        commits.sort((a, b) -> Long.compare(a.height(), b.height()));
+        for (WalEntry.CommitEntry commit : commits) {
+            if (commit.height() == replica.tree.committedHeight() + 1) {
+                WalEntry.BlockEntry b = blocks.get(commit.hash());
+                if (b == null) {
+                    break;
+                }
+                replica.tree.add(b.block(), b.ops(), null);
+                replica.tree.commitTo(commit.hash());
+            }
+        }
+        for (WalEntry.BlockEntry b : blocks.values()) {
+            replica.tree.add(b.block(), b.ops(), null);
+        }
+        replica.view = Math.max(replica.votedView, replica.lock.view());
+        replica.leading = config.leader(replica.view) == config.self() && replica.view == 0;
+        return replica;
+    }
+
+    // ---- inputs
+
+    public List<ReplicaOutput> onMessage(int from, MicroMessage message) {
+        if (message.chunkId() != config.chunkId()) {
+            return drain();
+        }
+        switch (message) {
+            case MicroMessage.Submit submit -> onSubmit(from, submit.op());
+            case MicroMessage.Proposal proposal -> onProposal(from, proposal);
+            case MicroMessage.VoteMsg vote -> onVote(from, vote.vote());
+            case MicroMessage.Certificate certificate -> onCertificate(from, certificate.qc());
+            case MicroMessage.NewViewMsg newView -> onNewView(from, newView.newView());
+            case MicroMessage.BlockRequest request -> onBlockRequest(from, request);
+            case MicroMessage.BlockResponse response -> onBlockResponse(from, response);
+            default -> {
+                // State transfer and client notices are not for replicas in this version.
+            }
+        }
+        return drain();
+    }
+
+    public List<ReplicaOutput> onTick() {
+        if (catchUpCooldown > 0) {
+            catchUpCooldown--;
+        }
+        if (leading && newViewWait > 0 && --newViewWait == 0) {
+            maybePropose();
+        }
+        if (leading && --resendCountdown <= 0) {
+            resendCountdown = RESEND_TICKS;
+            if (outstanding != null) {
+                broadcast(outstanding);
+            } else if (certificateResends > 0) {
+                certificateResends--;
+                broadcast(new MicroMessage.Certificate(config.chunkId(), lock));
+            }
+        }
+        if (hasWork()) {
+            silentTicks++;
+            int limit = config.timeoutTicks() << Math.min(consecutiveViewChanges, 6);
+            if (silentTicks >= limit) {
+                consecutiveViewChanges++;
+                enterView(view + 1);
+            }
+        } else {
+            silentTicks = 0;
+        }
+        maybePropose();
+        return drain();
+    }
+
+    public List<ReplicaOutput> onPersisted(long token) {
+        List<ReplicaOutput> held = heldUntilPersisted.remove(token);
+        if (held != null) {
+            for (ReplicaOutput output : held) {
+                if (output instanceof ReplicaOutput.Send send
+                        && send.message() instanceof MicroMessage.VoteMsg durable) {
+                    lastVote = durable.vote();
+                }
+                if (output instanceof ReplicaOutput.Send send && send.to() == config.self()
+                        && send.message() instanceof MicroMessage.VoteMsg own) {
+                    onVote(config.self(), own.vote());
+                } else {
+                    out.add(output);
+                }
+            }
+        }
+        return drain();
+    }
+
+    // ---- observers (for the driver and the simulator's checkers)
+
+    public long view() {
+        return view;
+    }
+
+    public long committedHeight() {
+        return tree.committedHeight();
+    }
+
+    public List<Hash> committedLog() {
+        return tree.committedLog();
+    }
+
+    public ChunkState state() {
+        return tree.state();
+    }
+
+    public QuorumCert lock() {
+        return lock;
+    }
+
+    public boolean isLeader() {
+        return leading;
+    }
+
+    private List<ReplicaOutput> drain() {
+        List<ReplicaOutput> result = out;
+        out = new ArrayList<>();
+        return result;
+    }
+
+    private void send(int to, MicroMessage message) {
+        if (to == config.self()) {
+            return;
+        }
+        out.add(new ReplicaOutput.Send(to, message));
+    }
+
+    private void broadcast(MicroMessage message) {
+        for (int member = 0; member < config.groupSize(); member++) {
+            send(member, message);
+        }
+    }
+
+    private long persist(WalEntry entry) {
+        long token = nextToken++;
+        out.add(new ReplicaOutput.Persist(token, entry));
+        return token;
+    }
+
+    private boolean hasWork() {
+        if (!pendingOps.isEmpty() || awaitingVotes != null) {
+            return true;
+        }
+        List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
+        if (chain == null) {
+            return lock.height() > tree.committedHeight();
+        }
+        for (BlockTree.Node node : chain) {
+            if (!node.ops().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void progress() {
+        silentTicks = 0;
+    }
+
+    // ---- clients
+
+    private void onSubmit(int from, ChunkOp op) {
+        Hash digest = op.digest();
+        if (pendingOps.containsKey(digest)) {
+            return;
+        }
+        if (pendingOps.size() >= config.maxPendingOps()) {
+            send(from, new MicroMessage.Rejected(config.chunkId(), digest,
+                    "busy: " + config.maxPendingOps() + " operations are waiting; retry"));
+            return;
+        }
+        if (!op.signatureValid()) {
+            send(from, new MicroMessage.Rejected(config.chunkId(), digest,
+                    "bad_signature: the owner signature does not verify"));
+            return;
+        }
+        pendingOps.put(digest, new PendingOp(op, from, 0));
+        int leader = config.leader(view);
+        if (leader != config.self() && from >= config.groupSize()) {
+            send(leader, new MicroMessage.Submit(config.chunkId(), op));
+        }
+        maybePropose();
+    }
+
+    // ---- leader
+
+    private void maybePropose() {
+        if (!leading || awaitingVotes != null) {
+            return;
+        }
+        if (newViewWait > 0) {
+            return;
+        }
+        ChunkMeta meta = tree.metaAfter(lock.blockHash());
+        if (meta == null) {
+            requestCatchUp(config.leader(lock.view()));
+            return;
+        }
+        List<ChunkOp> ops = new ArrayList<>();
+        var iterator = pendingOps.entrySet().iterator();
+        while (iterator.hasNext() && ops.size() < config.maxOpsPerBlock()) {
+            var entry = iterator.next();
+            OpValidator.Outcome outcome = validator.validate(entry.getValue().op(), meta);
+            if (outcome.accepted()) {
+                ops.add(entry.getValue().op());
+                meta = outcome.after();
+            } else if (!outcome.refusal().transientRefusal() && !inPendingChain(entry.getKey())) {
+                send(entry.getValue().client(), new MicroMessage.Rejected(config.chunkId(),
+                        entry.getKey(), outcome.refusal().toString()));
+                iterator.remove();
+            }
+        }
+        if (ops.isEmpty() && !uncommittedOpsBelowLock()) {
+            return;
+        }
+        MicroBlock block = MicroBlock.propose(config.key(), config.self(), lock, view,
+                tree.committedHeight(), tree.state().root(), ops.stream().map(ChunkOp::digest)
+                        .toList());
+        tree.add(block, ops, meta);
+        awaitingVotes = block.hash();
+        votes.put(block.hash(), new TreeMap<>());
+        MicroMessage.Proposal proposal = new MicroMessage.Proposal(config.chunkId(), block, ops);
+        castVote(block, ops, List.of());
+        broadcast(proposal);
+        outstanding = proposal;
+        resendCountdown = RESEND_TICKS;
+    }
+
+    private boolean inPendingChain(Hash opDigest) {
+        List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
+        if (chain != null) {
+            for (BlockTree.Node node : chain) {
+                if (node.block().opDigests().contains(opDigest)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean uncommittedOpsBelowLock() {
+        List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
+        if (chain == null) {
+            return false;
+        }
+        for (BlockTree.Node node : chain) {
+            if (!node.ops().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void onVote(int from, Vote vote) {
+        if (from != vote.voter() || vote.voter() >= config.groupSize() || vote.view() != view
+                || !leading || vote.chunkId() != config.chunkId()
+                || vote.epoch() != config.epoch()) {
+            return;
+        }
+        TreeMap<Integer, Vote> collected = votes.get(vote.blockHash());
+        if (collected == null || !vote.verify(config.members().get(vote.voter()))) {
+            return;
+        }
+        collected.put(vote.voter(), vote);
+        if (collected.size() >= config.quorum() && vote.blockHash().equals(awaitingVotes)) {
+            long signers = 0;
+            List<byte[]> signatures = new ArrayList<>();
+            for (Vote v : collected.values()) {
+                signers |= 1L << v.voter();
+                signatures.add(v.signature());
+            }
+            QuorumCert qc = new QuorumCert(config.chunkId(), config.epoch(), vote.view(),
+                    vote.height(), vote.blockHash(), signers, signatures);
+            awaitingVotes = null;
+            outstanding = null;
+            votes.remove(vote.blockHash());
+            observe(qc);
+            broadcast(new MicroMessage.Certificate(config.chunkId(), qc));
+            certificateResends = CERTIFICATE_RESENDS;
+            resendCountdown = RESEND_TICKS;
+            maybePropose();
+        }
+    }
+
+    // ---- members
+
+    private void onProposal(int from, MicroMessage.Proposal proposal) {
+        MicroBlock block = proposal.block();
+        if (block.chunkId() != config.chunkId() || block.epoch() != config.epoch()
+                || block.view() < view || from >= config.groupSize()
+                || from != config.leader(block.view()) || block.leader() != from
+                || !block.leaderSignatureValid(config.members().get(from))
+                || !block.extendsJustify()
+                || !block.justify().verify(config.members(), config.quorum())
+                || !opsMatch(block, proposal.ops())) {
+            return;
+        }
+        if (lastVote != null && lastVote.blockHash().equals(block.hash())) {
+            send(from, new MicroMessage.VoteMsg(config.chunkId(), lastVote));
+            return;
+        }
+        if (block.view() > view) {
+            enterViewQuietly(block.view());
+        }
+        observe(block.justify());
+        if (!tree.knows(block.parentHash())) {
+            if (buffered.size() < MAX_BUFFERED_PROPOSALS) {
+                buffered.add(new Buffered(from, proposal));
+            }
+            requestCatchUp(from);
+            return;
+        }
+        boolean newerRank = block.view() > votedView
+                || block.view() == votedView && block.height() > votedHeight;
+        if (!newerRank || block.justify().compareRank(lock) < 0) {
+            return;
+        }
+        if (!rootClaimHolds(block)) {
+            return;
+        }
+        ChunkMeta meta = tree.metaAfter(block.parentHash());
+        if (meta == null) {
+            requestCatchUp(from);
+            return;
+        }
+        for (ChunkOp op : proposal.ops()) {
+            OpValidator.Outcome outcome = validator.validate(op, meta);
+            if (!outcome.accepted()) {
+                return;
+            }
+            meta = outcome.after();
+        }
+        tree.add(block, proposal.ops(), meta);
+        progress();
+        castVote(block, proposal.ops(), List.of());
+    }
+
+    /** A member vouches only for a root it holds itself (DESIGN.md: clients verify reads by it). */
+    private boolean rootClaimHolds(MicroBlock block) {
+        if (block.committedHeight() > tree.committedHeight()) {
+            return false;
+        }
+        Hash mine = tree.rootAt(block.committedHeight());
+        return mine != null && mine.equals(block.committedRoot());
+    }
+
+    private static boolean opsMatch(MicroBlock block, List<ChunkOp> ops) {
+        if (block.opDigests().size() != ops.size()) {
+            return false;
+        }
+        java.util.Set<Hash> seen = new java.util.HashSet<>();
+        for (int i = 0; i < ops.size(); i++) {
+            Hash digest = ops.get(i).digest();
+            if (!digest.equals(block.opDigests().get(i)) || !seen.add(digest)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Persists the block, the vote's rank and the lock, and only then sends the vote. */
+    private void castVote(MicroBlock block, List<ChunkOp> ops, List<ReplicaOutput> alsoHeld) {
+        votedView = block.view();
+        votedHeight = block.height();
+        persist(new WalEntry.BlockEntry(block, ops));
+        persist(new WalEntry.LockEntry(lock));
+        long token = persist(new WalEntry.VoteEntry(block.view(), block.height()));
+        Vote vote = Vote.sign(config.key(), config.self(), block);
+        List<ReplicaOutput> held = new ArrayList<>(alsoHeld);
+        held.add(new ReplicaOutput.Send(config.leader(block.view()),
+                new MicroMessage.VoteMsg(config.chunkId(), vote)));
+        heldUntilPersisted.put(token, held);
+    }
+
+    private void onCertificate(int from, QuorumCert qc) {
+        if (from < config.groupSize() && qc.chunkId() == config.chunkId()
+                && qc.epoch() == config.epoch() && qc.verify(config.members(), config.quorum())) {
+            observe(qc);
+        }
+    }
+
+    /** A verified certificate: raise the lock, and commit what the two-chain rule allows. */
+    private void observe(QuorumCert qc) {
+        if (qc.compareRank(lock) > 0) {
+            raiseLock(qc);
+            progress();
+        }
+        BlockTree.Node certified = tree.pendingNode(qc.blockHash());
+        if (certified == null) {
+            if (qc.height() > tree.committedHeight() && !tree.isCommitted(qc.blockHash())) {
+                requestCatchUp(config.leader(qc.view()));
+            }
+            return;
+        }
+        MicroBlock block = certified.block();
+        QuorumCert parentQc = block.justify();
+        if (parentQc.view() == block.view() && qc.view() == block.view()
+                && parentQc.height() > tree.committedHeight()) {
+            commitTo(parentQc.blockHash(), block, qc);
+        }
+    }
+
+    private void raiseLock(QuorumCert qc) {
+        if (qc.compareRank(lock) > 0) {
+            lock = qc;
+        }
+    }
+
+    /** Commits up to {@code tip}, whose child {@code certifying} carries the proof {@code qc}. */
+    private void commitTo(Hash tip, MicroBlock certifying, QuorumCert qc) {
+        if (tree.chainTo(tip) == null) {
+            requestCatchUp(config.leader(view));
+            return;
+        }
+        List<BlockTree.Node> committed = tree.commitTo(tip);
+        List<MicroBlock> proof = new ArrayList<>();
+        for (BlockTree.Node node : committed) {
+            proof.add(node.block());
+        }
+        proof.add(certifying);
+        for (int i = 0; i < committed.size(); i++) {
+            BlockTree.Node node = committed.get(i);
+            persist(new WalEntry.CommitEntry(node.block().height(), node.block().hash()));
+            out.add(new ReplicaOutput.Commit(node.block(), node.ops()));
+            for (Hash digest : node.block().opDigests()) {
+                PendingOp pending = pendingOps.remove(digest);
+                if (pending != null && pending.client() >= config.groupSize()) {
+                    send(pending.client(), new MicroMessage.Committed(config.chunkId(), digest,
+                            proof.subList(i, proof.size()), qc));
+                }
+            }
+        }
+        consecutiveViewChanges = 0;
+        progress();
+        retryBuffered();
+    }
+
+    // ---- view change
+
+    private void enterView(long newView) {
+        enterViewQuietly(newView);
+        NewView message = NewView.sign(config.key(), config.self(), config.chunkId(),
+                config.epoch(), newView, lock);
+        int leader = config.leader(newView);
+        if (leader == config.self()) {
+            recordNewView(message);
+        } else {
+            send(leader, new MicroMessage.NewViewMsg(config.chunkId(), message));
+        }
+    }
+
+    private void enterViewQuietly(long newView) {
+        view = newView;
+        leading = false;
+        newViewWait = -1;
+        awaitingVotes = null;
+        votes.clear();
+        silentTicks = 0;
+        int leader = config.leader(newView);
+        pendingOps.replaceAll((digest, pending) -> pending.older());
+        pendingOps.values().removeIf(pending -> pending.views() > MAX_FORWARD_VIEWS);
+        if (leader != config.self()) {
+            for (PendingOp pending : pendingOps.values()) {
+                send(leader, new MicroMessage.Submit(config.chunkId(), pending.op()));
+            }
+        }
+        newViews.keySet().removeIf(v -> v < newView);
+    }
+
+    private void onNewView(int from, NewView message) {
+        if (from >= config.groupSize() || message.sender() != from
+                || message.chunkId() != config.chunkId() || message.epoch() != config.epoch()
+                || message.view() < view || !message.verify(config.members().get(from))
+                || !message.highQc().verify(config.members(), config.quorum())) {
+            return;
+        }
+        observe(message.highQc());
+        recordNewView(message);
+    }
+
+    private void recordNewView(NewView message) {
+        Map<Integer, NewView> forView = newViews.computeIfAbsent(message.view(),
+                v -> new HashMap<>());
+        forView.put(message.sender(), message);
+        if (message.view() > view && forView.size() >= config.faults() + 1) {
+            enterView(message.view());
+            return;
+        }
+        if (message.view() == view && config.leader(view) == config.self() && !leading
+                && forView.size() >= config.quorum()) {
+            leading = true;
+            newViewWait = forView.size() == config.groupSize() ? 0 : config.newViewWaitTicks();
+            maybePropose();
+        } else if (leading && message.view() == view && forView.size() == config.groupSize()) {
+            newViewWait = 0;
+            maybePropose();
+        }
+    }
+
+    // ---- catch-up
+
+    private void requestCatchUp(int peer) {
+        if (catchUpCooldown > 0 || peer == config.self() || peer >= config.groupSize()) {
+            return;
+        }
+        catchUpCooldown = 3;
+        send(peer, new MicroMessage.BlockRequest(config.chunkId(), tree.committedHeight() + 1,
+                MicroMessage.MAX_BLOCKS_PER_RESPONSE));
+    }
+
+    private void onBlockRequest(int from, MicroMessage.BlockRequest request) {
+        if (from >= config.groupSize() || request.fromHeight() < tree.oldestRetained()) {
+            return;
+        }
+        List<MicroMessage.Proposal> blocks = new ArrayList<>();
+        for (long h = request.fromHeight(); h <= tree.committedHeight()
+                && blocks.size() < request.maxBlocks(); h++) {
+            BlockTree.Node node = tree.committedNode(h);
+            blocks.add(new MicroMessage.Proposal(config.chunkId(), node.block(), node.ops()));
+        }
+        List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
+        if (chain != null) {
+            for (BlockTree.Node node : chain) {
+                if (node.block().height() >= request.fromHeight()
+                        && blocks.size() < request.maxBlocks()) {
+                    blocks.add(new MicroMessage.Proposal(config.chunkId(), node.block(),
+                            node.ops()));
+                }
+            }
+        }
+        if (blocks.isEmpty()) {
+            return;
+        }
+        MicroBlock last = blocks.getLast().block();
+        QuorumCert lastQc = last.hash().equals(lock.blockHash()) ? lock : null;
+        if (lastQc == null) {
+            BlockTree.Node next = tree.committedNode(last.height() + 1);
+            if (next == null && chain != null) {
+                for (BlockTree.Node node : chain) {
+                    if (node.block().height() == last.height() + 1) {
+                        next = node;
+                    }
+                }
+            }
+            if (next == null) {
+                return;
+            }
+            lastQc = next.block().justify();
+        }
+        send(from, new MicroMessage.BlockResponse(config.chunkId(), blocks, lastQc));
+    }
+
+    private void onBlockResponse(int from, MicroMessage.BlockResponse response) {
+        List<MicroMessage.Proposal> blocks = response.blocks();
+        if (from >= config.groupSize() || blocks.isEmpty()
+                || !response.lastQc().verify(config.members(), config.quorum())
+                || !response.lastQc().blockHash().equals(blocks.getLast().block().hash())) {
+            return;
+        }
+        for (int i = 0; i < blocks.size(); i++) {
+            MicroBlock block = blocks.get(i).block();
+            boolean linked = i == 0 || block.parentHash().equals(blocks.get(i - 1).block().hash());
+            if (!linked || block.chunkId() != config.chunkId() || block.epoch() != config.epoch()
+                    || !block.extendsJustify() || !opsMatch(block, blocks.get(i).ops())
+                    || !block.justify().verify(config.members(), config.quorum())) {
+                return;
+            }
+        }
+        for (MicroMessage.Proposal proposal : blocks) {
+            MicroBlock block = proposal.block();
+            if (!tree.knows(block.hash()) && block.height() > tree.committedHeight()) {
+                tree.add(block, proposal.ops(), null);
+                persist(new WalEntry.BlockEntry(block, proposal.ops()));
+            }
+            observe(block.justify());
+        }
+        observe(response.lastQc());
+        catchUpCooldown = 0;
+        retryBuffered();
+        maybePropose();
+    }
+
+    private void retryBuffered() {
+        if (buffered.isEmpty()) {
+            return;
+        }
+        List<Buffered> again = new ArrayList<>(buffered);
+        buffered.clear();
+        for (Buffered b : again) {
+            if (tree.knows(b.proposal().block().parentHash())) {
+                onProposal(b.from(), b.proposal());
+            } else if (buffered.size() < MAX_BUFFERED_PROPOSALS) {
+                buffered.add(b);
+            }
+        }
+    }
+}
