@@ -27,6 +27,7 @@ public final class Replica {
     private static final int CERTIFICATE_RESENDS = 4;
     /** A follower forgets a forwarded operation after this many views without it committing. */
     private static final int MAX_FORWARD_VIEWS = 3;
+    private static final int RECENT_COMMITS = 4096;
 
     private final ReplicaConfig config;
     private final BlockTree tree;
@@ -46,6 +47,14 @@ public final class Replica {
     private final Map<Long, List<ReplicaOutput>> heldUntilPersisted = new HashMap<>();
 
     private final LinkedHashMap<Hash, PendingOp> pendingOps = new LinkedHashMap<>();
+    /** Proofs of recent commits, so a client that lost an acknowledgement gets it again. */
+    private final LinkedHashMap<Hash, MicroMessage.Committed> recentCommits =
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Hash, MicroMessage.Committed> e) {
+                    return size() > RECENT_COMMITS;
+                }
+            };
     private Hash awaitingVotes;
     private final Map<Hash, TreeMap<Integer, Vote>> votes = new HashMap<>();
     private final Map<Long, Map<Integer, NewView>> newViews = new HashMap<>();
@@ -55,6 +64,8 @@ public final class Replica {
     private int silentTicks;
     private int consecutiveViewChanges;
     private int catchUpCooldown;
+    private int catchUpAttempts;
+    private int catchUpRotation;
     private final List<Buffered> buffered = new ArrayList<>();
 
     /** A client operation waiting to be ordered, and who to tell. */
@@ -264,6 +275,13 @@ public final class Replica {
 
     private void onSubmit(int from, ChunkOp op) {
         Hash digest = op.digest();
+        MicroMessage.Committed done = recentCommits.get(digest);
+        if (done != null) {
+            if (from >= config.groupSize()) {
+                send(from, done);
+            }
+            return;
+        }
         if (pendingOps.containsKey(digest)) {
             return;
         }
@@ -526,10 +544,12 @@ public final class Replica {
             persist(new WalEntry.CommitEntry(node.block().height(), node.block().hash()));
             out.add(new ReplicaOutput.Commit(node.block(), node.ops()));
             for (Hash digest : node.block().opDigests()) {
+                MicroMessage.Committed notice = new MicroMessage.Committed(config.chunkId(),
+                        digest, proof.subList(i, proof.size()), qc);
+                recentCommits.put(digest, notice);
                 PendingOp pending = pendingOps.remove(digest);
                 if (pending != null && pending.client() >= config.groupSize()) {
-                    send(pending.client(), new MicroMessage.Committed(config.chunkId(), digest,
-                            proof.subList(i, proof.size()), qc));
+                    send(pending.client(), notice);
                 }
             }
         }
@@ -602,11 +622,26 @@ public final class Replica {
 
     // ---- catch-up
 
-    private void requestCatchUp(int peer) {
-        if (catchUpCooldown > 0 || peer == config.self() || peer >= config.groupSize()) {
+    /**
+     * Asks for missing blocks: first the peer that showed it has them, then, when that does not
+     * help, each other member in turn, so one silent or lying member cannot keep a replica behind.
+     */
+    private void requestCatchUp(int hint) {
+        if (catchUpCooldown > 0) {
             return;
         }
         catchUpCooldown = 3;
+        int peer = hint;
+        if (catchUpAttempts++ % 2 == 1 || peer == config.self() || peer >= config.groupSize()) {
+            catchUpRotation = (catchUpRotation + 1) % config.groupSize();
+            if (catchUpRotation == config.self()) {
+                catchUpRotation = (catchUpRotation + 1) % config.groupSize();
+            }
+            peer = catchUpRotation;
+        }
+        if (peer == config.self()) {
+            return;
+        }
         send(peer, new MicroMessage.BlockRequest(config.chunkId(), tree.committedHeight() + 1,
                 MicroMessage.MAX_BLOCKS_PER_RESPONSE));
     }

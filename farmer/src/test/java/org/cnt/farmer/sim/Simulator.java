@@ -1,0 +1,451 @@
+package org.cnt.farmer.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.cnt.chain.codec.CodecException;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.crypto.PublicKey;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.MicroBlock;
+import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.micro.Wop;
+import org.cnt.farmer.microchain.ChunkGeometry;
+import org.cnt.farmer.microchain.Replica;
+import org.cnt.farmer.microchain.ReplicaConfig;
+import org.cnt.farmer.microchain.ReplicaOutput;
+import org.cnt.farmer.microchain.SliceLease;
+
+/**
+ * One seeded run of a copy group: real {@link Replica}s wired through a {@link SimNetwork} and
+ * {@link SimDisk}s on a simulated clock, a client writing, a forger trying to write what it does
+ * not own, up to f Byzantine members, crashes and partitions; then a liveness phase with every
+ * fault healed. Checkers run after every step; a failure names the seed and the options.
+ */
+final class Simulator {
+    static final long CHUNK = 5;
+    static final long VOLUME = 1;
+    static final ChunkGeometry GEOMETRY = new ChunkGeometry(16, 64, 256);
+    private static final int TICK_MS = 10;
+
+    private final long seed;
+    private final SimOptions options;
+    private final Random random;
+    private final SimNetwork network;
+    private final int n;
+    private final List<KeyPair> keys = new ArrayList<>();
+    private final List<PublicKey> publicKeys = new ArrayList<>();
+    private final ReplicaConfig[] configs;
+    private final Replica[] replicas;
+    private final SimDisk[] disks;
+    private final boolean[] crashed;
+    private final int byzantine;
+    /** The Byzantine member's second self: it talks to odd members while the first talks to even. */
+    private Replica shadow;
+    private SimDisk shadowDisk;
+    private final SimClient client;
+    private final int clientId;
+    private final int forgerId;
+    private final KeyPair owner = KeyPair.fromLabel("sim-owner");
+    private final KeyPair stranger = KeyPair.fromLabel("sim-stranger");
+    private final List<MicroMessage> seen = new ArrayList<>();
+
+    private final Map<Long, Hash> canonical = new HashMap<>();
+    private final Map<Long, Hash> ackedAt = new HashMap<>();
+    private final Set<Hash> forged = new HashSet<>();
+    private long now;
+    private long nextTickAt;
+    private long step;
+
+    Simulator(long seed, SimOptions options) {
+        this.seed = seed;
+        this.options = options;
+        this.random = new Random(seed);
+        this.network = new SimNetwork(random);
+        this.n = options.members();
+        this.configs = new ReplicaConfig[n];
+        this.replicas = new Replica[n];
+        this.disks = new SimDisk[n];
+        this.crashed = new boolean[n];
+        this.byzantine = options.byzantine() ? random.nextInt(n) : -1;
+        this.clientId = n;
+        this.forgerId = n + 1;
+        for (int i = 0; i < n; i++) {
+            KeyPair key = KeyPair.fromLabel("sim-member-" + i);
+            keys.add(key);
+            publicKeys.add(key.publicKey());
+        }
+        TestLeaseView leases = new TestLeaseView();
+        for (int slice = 0; slice < 3; slice++) {
+            leases.put(slice, new SliceLease(VOLUME, owner.address(), Long.MAX_VALUE));
+        }
+        leases.put(3, new SliceLease(2, stranger.address(), Long.MAX_VALUE));
+        for (int i = 0; i < n; i++) {
+            configs[i] = new ReplicaConfig(CHUNK, 1, publicKeys, i, keys.get(i), GEOMETRY, leases,
+                    20, 3, 16, 256, options.brokenQuorum());
+            replicas[i] = new Replica(configs[i]);
+            disks[i] = new SimDisk(random);
+        }
+        if (byzantine >= 0) {
+            shadow = new Replica(configs[byzantine]);
+            shadowDisk = new SimDisk(random);
+        }
+        this.client = new SimClient(random, owner, CHUNK, VOLUME, new int[] {0, 1, 2},
+                GEOMETRY.sliceSizeBytes(), (int) GEOMETRY.chunkSizeBytes(), n);
+        if (options.lossyNetwork()) {
+            network.dropRate = 0.05;
+            network.duplicateRate = 0.05;
+        }
+    }
+
+    String describe() {
+        return "seed=" + seed + " (replay with -Dsim.seed=" + seed + ") options=" + options
+                + " byzantine=" + byzantine + " step=" + step + " time=" + now + "ms";
+    }
+
+    /** Runs the safety phase then the liveness phase; throws AssertionError naming the seed. */
+    void run() {
+        try {
+            for (int i = 0; i < options.safetySteps(); i++) {
+                maybeInjectFault();
+                step();
+            }
+            heal();
+            long deadline = step + options.livenessSteps();
+            int quietChecks = 0;
+            while (step < deadline) {
+                step();
+                if (step % 200 == 0) {
+                    if (client.issued > 40) {
+                        client.writing = false;
+                    }
+                    quietChecks = converged() ? quietChecks + 1 : 0;
+                    if (quietChecks >= 3) {
+                        checkConverged();
+                        return;
+                    }
+                }
+            }
+            throw new AssertionError("no convergence after healing: heights "
+                    + Arrays.toString(heights()) + ", client unacked " + client.unacked.size()
+                    + ", rejections " + client.rejections);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long[] heights() {
+        long[] heights = new long[n];
+        for (int i = 0; i < n; i++) {
+            heights[i] = replicas[i] == null ? -1 : replicas[i].committedHeight();
+        }
+        return heights;
+    }
+
+    private void step() {
+        step++;
+        long next = Math.min(Math.min(network.nextTime(), nextTickAt), nextDiskTime());
+        now = Math.max(now, next);
+        for (int i = 0; i < n; i++) {
+            if (!crashed[i]) {
+                for (SimDisk.Pending done : disks[i].complete(now)) {
+                    handle(i, replicas[i].onPersisted(done.token()));
+                }
+            }
+        }
+        if (shadow != null) {
+            for (SimDisk.Pending done : shadowDisk.complete(now)) {
+                handleShadow(shadow.onPersisted(done.token()));
+            }
+        }
+        SimNetwork.Packet packet = network.next(now);
+        if (packet != null) {
+            deliver(packet);
+        } else if (now >= nextTickAt) {
+            nextTickAt = now + TICK_MS;
+            for (int i = 0; i < n; i++) {
+                if (!crashed[i]) {
+                    handle(i, replicas[i].onTick());
+                }
+            }
+            if (shadow != null) {
+                handleShadow(shadow.onTick());
+            }
+            for (SimNet.Out out : client.tick()) {
+                send(clientId, out.to(), out.message());
+            }
+            maybeForge();
+        }
+    }
+
+    private long nextDiskTime() {
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            if (!crashed[i]) {
+                next = Math.min(next, disks[i].nextTime());
+            }
+        }
+        return next;
+    }
+
+    private void deliver(SimNetwork.Packet packet) {
+        MicroMessage message;
+        try {
+            message = decode(packet.bytes());
+        } catch (CodecException e) {
+            return;
+        }
+        if (packet.to() == clientId) {
+            onClientMessage(message);
+            return;
+        }
+        if (packet.to() >= n || crashed[packet.to()]) {
+            return;
+        }
+        if (seen.size() < 500 && random.nextInt(10) == 0) {
+            seen.add(message);
+        }
+        if (packet.to() == byzantine) {
+            boolean fromOddSide = packet.from() < n && packet.from() % 2 == 1;
+            if (fromOddSide) {
+                handleShadow(shadow.onMessage(packet.from(), message));
+                return;
+            }
+            if (packet.from() >= n && random.nextBoolean()) {
+                // Each self hears a different half of the clients' operations, so the two
+                // branches it proposes really differ.
+                handleShadow(shadow.onMessage(packet.from(), message));
+                return;
+            }
+        }
+        handle(packet.to(), replicas[packet.to()].onMessage(packet.from(), message));
+    }
+
+    private static MicroMessage decode(byte[] bytes) throws CodecException {
+        return MicroMessage.decode(bytes);
+    }
+
+    private void onClientMessage(MicroMessage message) {
+        if (message instanceof MicroMessage.Committed committed) {
+            ReplicaConfig config = configs[0];
+            if (!committed.proves(publicKeys, config.quorum())) {
+                return;
+            }
+            MicroBlock block = committed.chain().getFirst();
+            Hash earlier = ackedAt.putIfAbsent(block.height(), block.hash());
+            check(earlier == null || earlier.equals(block.hash()), "two different blocks were "
+                    + "proven committed at height " + block.height());
+            Hash known = canonical.get(block.height());
+            check(known == null || known.equals(block.hash()), "an acknowledged write is in "
+                    + "block " + block.hash() + " but height " + block.height() + " committed "
+                    + known);
+            check(!forged.contains(committed.opDigest()), "a forged operation was acknowledged");
+            client.onCommitted(committed.opDigest());
+        } else if (message instanceof MicroMessage.Rejected rejected) {
+            client.rejections.add(rejected.reason());
+        }
+    }
+
+    private void handle(int member, List<ReplicaOutput> outputs) {
+        for (ReplicaOutput output : outputs) {
+            switch (output) {
+                case ReplicaOutput.Send send -> {
+                    if (member != byzantine || send.to() >= n || send.to() % 2 == 0) {
+                        sendFrom(member, send);
+                    }
+                }
+                case ReplicaOutput.Persist persist ->
+                        disks[member].write(now, persist.token(), persist.entry());
+                case ReplicaOutput.Commit commit -> {
+                    if (member != byzantine) {
+                        onCommit(member, commit);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The shadow's outputs go to odd members and clients only; it never counts as honest. */
+    private void handleShadow(List<ReplicaOutput> outputs) {
+        for (ReplicaOutput output : outputs) {
+            if (output instanceof ReplicaOutput.Send send
+                    && (send.to() >= n || send.to() % 2 == 1)) {
+                sendFrom(byzantine, send);
+            } else if (output instanceof ReplicaOutput.Persist persist) {
+                shadowDisk.write(now, persist.token(), persist.entry());
+            }
+        }
+    }
+
+    private void sendFrom(int member, ReplicaOutput.Send send) {
+        if (member != byzantine) {
+            send(member, send.to(), send.message());
+            return;
+        }
+        MicroMessage message = send.message();
+        int roll = random.nextInt(10);
+        if (message instanceof MicroMessage.VoteMsg vote && roll < 3) {
+            if (roll == 0) {
+                byte[] forgedSignature = vote.vote().signature().clone();
+                forgedSignature[0] ^= 1;
+                send(member, send.to(), new MicroMessage.VoteMsg(CHUNK, new org.cnt.chain.micro.Vote(
+                        vote.vote().chunkId(), vote.vote().epoch(), vote.vote().view(),
+                        vote.vote().height(), vote.vote().blockHash(), vote.vote().voter(),
+                        forgedSignature)));
+            }
+            return;
+        }
+        if (roll == 9 && !seen.isEmpty()) {
+            send(member, random.nextInt(n), seen.get(random.nextInt(seen.size())));
+        }
+        send(member, send.to(), message);
+    }
+
+    private void send(int from, int to, MicroMessage message) {
+        network.send(now, from, to, message.toBytes());
+    }
+
+    private void onCommit(int member, ReplicaOutput.Commit commit) {
+        MicroBlock block = commit.block();
+        Hash previous = canonical.putIfAbsent(block.height(), block.hash());
+        check(previous == null || previous.equals(block.hash()), "member " + member
+                + " committed " + block.hash() + " at height " + block.height() + " where "
+                + previous + " was committed");
+        Hash acked = ackedAt.get(block.height());
+        check(acked == null || acked.equals(block.hash()), "member " + member + " committed "
+                + "over an acknowledged block at height " + block.height());
+        List<Hash> log = replicas[member].committedLog();
+        for (long h = 1; h < log.size(); h++) {
+            Hash known = canonical.get(h);
+            check(known == null || known.equals(log.get((int) h)), "member " + member
+                    + "'s committed log is not a prefix of the others' at height " + h);
+        }
+        for (ChunkOp op : commit.ops()) {
+            check(op.signatureValid() && op.owner().equals(owner.publicKey())
+                    && !forged.contains(op.digest()), "a write not signed by the slice owner "
+                    + "was committed: " + op);
+        }
+    }
+
+    private void maybeForge() {
+        if (random.nextInt(20) != 0) {
+            return;
+        }
+        ChunkOp op = switch (random.nextInt(3)) {
+            case 0 -> ChunkOp.WopBatch.sign(stranger, VOLUME, CHUNK,
+                    Hash.sha256(("session-" + owner.publicKey()).getBytes()),
+                    List.of(new Wop(random.nextInt(3), 1 + random.nextInt(5), 0, new byte[] {6})));
+            case 1 -> ChunkOp.OpenSession.sign(stranger, VOLUME, CHUNK, Hash.sha256(
+                    "stolen".getBytes()));
+            default -> {
+                ChunkOp.WopBatch real = ChunkOp.WopBatch.sign(owner, VOLUME, CHUNK,
+                        Hash.sha256(("session-" + owner.publicKey()).getBytes()),
+                        List.of(new Wop(0, 1 + random.nextInt(50), 0, new byte[] {7})));
+                byte[] bad = real.signature().clone();
+                bad[5] ^= 1;
+                yield new ChunkOp.WopBatch(real.volumeId(), real.chunkId(), real.sessionId(),
+                        real.owner(), real.wops(), bad);
+            }
+        };
+        forged.add(op.digest());
+        send(forgerId, random.nextInt(n), new MicroMessage.Submit(CHUNK, op));
+    }
+
+    private void maybeInjectFault() {
+        int roll = random.nextInt(2000);
+        if (options.crashes() && roll < 3) {
+            int victim = random.nextInt(n);
+            if (victim != byzantine && !crashed[victim] && crashedCount() < 1) {
+                crashed[victim] = true;
+                disks[victim].crash();
+                replicas[victim] = null;
+            }
+        } else if (options.crashes() && roll < 8) {
+            for (int i = 0; i < n; i++) {
+                if (crashed[i]) {
+                    restart(i);
+                }
+            }
+        } else if (options.partitions() && roll < 10) {
+            network.isolate(random.nextInt(n));
+        } else if (options.partitions() && roll < 14) {
+            network.isolated().clear();
+        }
+    }
+
+    private int crashedCount() {
+        int count = 0;
+        for (boolean c : crashed) {
+            count += c ? 1 : 0;
+        }
+        return count;
+    }
+
+    private void restart(int member) {
+        crashed[member] = false;
+        replicas[member] = Replica.recover(configs[member], disks[member].durableEntries());
+    }
+
+    private void heal() {
+        network.heal();
+        for (int i = 0; i < n; i++) {
+            if (crashed[i]) {
+                restart(i);
+            }
+        }
+    }
+
+    private boolean converged() {
+        long height = -1;
+        for (int i = 0; i < n; i++) {
+            if (i == byzantine) {
+                continue;
+            }
+            long h = replicas[i].committedHeight();
+            if (height >= 0 && h != height) {
+                return false;
+            }
+            height = h;
+        }
+        return client.unacked.isEmpty() && !client.writing;
+    }
+
+    private void checkConverged() {
+        byte[] reference = null;
+        Hash root = null;
+        for (int i = 0; i < n; i++) {
+            if (i == byzantine) {
+                continue;
+            }
+            byte[] bytes = replicas[i].state().read(0, (int) GEOMETRY.chunkSizeBytes());
+            if (reference == null) {
+                reference = bytes;
+                root = replicas[i].state().root();
+            }
+            check(Arrays.equals(reference, bytes), "replica " + i + " holds other bytes");
+            check(root.equals(replicas[i].state().root()), "replica " + i + " has another root");
+        }
+        check(Arrays.equals(reference, client.model), "the replicas do not hold what the client "
+                + "wrote and had acknowledged");
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
+    }
+
+    long stepsRun() {
+        return step;
+    }
+
+    int acknowledged() {
+        return client.acked.size();
+    }
+}
