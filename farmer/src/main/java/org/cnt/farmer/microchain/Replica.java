@@ -28,6 +28,7 @@ public final class Replica {
     /** A follower forgets a forwarded operation after this many views without it committing. */
     private static final int MAX_FORWARD_VIEWS = 3;
     private static final int RECENT_COMMITS = 4096;
+    private static final int SYNC_TICKS = 30;
 
     private final ReplicaConfig config;
     private final BlockTree tree;
@@ -64,6 +65,7 @@ public final class Replica {
     private int silentTicks;
     private int consecutiveViewChanges;
     private int catchUpCooldown;
+    private int syncCountdown = SYNC_TICKS;
     private int catchUpAttempts;
     private int catchUpRotation;
     private final List<Buffered> buffered = new ArrayList<>();
@@ -154,6 +156,12 @@ public final class Replica {
     public List<ReplicaOutput> onTick() {
         if (catchUpCooldown > 0) {
             catchUpCooldown--;
+        }
+        if (--syncCountdown <= 0) {
+            // Anti-entropy: an idle replica that missed blocks hears of no certificate that
+            // would tell it so, so it asks a peer now and then.
+            syncCountdown = SYNC_TICKS;
+            requestCatchUp(-1);
         }
         if (leading && newViewWait > 0 && --newViewWait == 0) {
             maybePropose();
@@ -632,7 +640,8 @@ public final class Replica {
         }
         catchUpCooldown = 3;
         int peer = hint;
-        if (catchUpAttempts++ % 2 == 1 || peer == config.self() || peer >= config.groupSize()) {
+        if (catchUpAttempts++ % 2 == 1 || peer < 0 || peer == config.self()
+                || peer >= config.groupSize()) {
             catchUpRotation = (catchUpRotation + 1) % config.groupSize();
             if (catchUpRotation == config.self()) {
                 catchUpRotation = (catchUpRotation + 1) % config.groupSize();

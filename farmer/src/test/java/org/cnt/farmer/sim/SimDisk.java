@@ -45,7 +45,16 @@ final class SimDisk {
         return pending.isEmpty() ? Long.MAX_VALUE : pending.getFirst().durableAt();
     }
 
+    /**
+     * Power loss: writes in flight reach the platter in order up to a random point; the write at
+     * that point may be torn, which its checksum reveals on recovery, so it is dropped with
+     * everything after it, as a real log is truncated at its first bad record.
+     */
     void crash() {
+        int survive = pending.isEmpty() ? 0 : random.nextInt(pending.size() + 1);
+        for (int i = 0; i < survive; i++) {
+            durable.add(pending.get(i).entry());
+        }
         pending.clear();
     }
 

@@ -25,9 +25,15 @@ class SimulatorTest {
             new Simulator(Long.parseLong(one), SimOptions.faulty(steps())).run();
             return;
         }
-        int seeds = Integer.getInteger("sim.seeds", 20);
+        int seeds = Integer.getInteger("sim.seeds", 200);
         long base = Long.getLong("sim.base", 1000);
         for (long seed = base; seed < base + seeds; seed++) {
+            new Simulator(seed, SimOptions.faulty(steps())).run();
+        }
+        java.util.Random fresh = new java.util.Random();
+        for (int i = 0; i < Integer.getInteger("sim.fresh", 3); i++) {
+            long seed = fresh.nextLong();
+            System.out.println("simulating fresh seed " + seed);
             new Simulator(seed, SimOptions.faulty(steps())).run();
         }
     }
