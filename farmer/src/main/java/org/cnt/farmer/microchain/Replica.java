@@ -179,6 +179,11 @@ public final class Replica {
             silentTicks++;
             int limit = config.timeoutTicks() << Math.min(consecutiveViewChanges, 6);
             if (silentTicks >= limit) {
+                // Tell the others what is waiting, so they watch the leader too and a view change
+                // gathers the f + 1 members it needs (the client talked to this member only).
+                for (PendingOp pending : pendingOps.values()) {
+                    broadcast(new MicroMessage.Submit(config.chunkId(), pending.op()));
+                }
                 consecutiveViewChanges++;
                 enterView(view + 1);
             }

@@ -58,6 +58,7 @@ final class Simulator {
 
     private final Map<Long, Hash> canonical = new HashMap<>();
     private final Map<Long, Hash> ackedAt = new HashMap<>();
+    private final Map<Long, Hash> rootAt = new HashMap<>();
     private final Set<Hash> forged = new HashSet<>();
     private long now;
     private long nextTickAt;
@@ -164,6 +165,7 @@ final class Simulator {
                 handleShadow(shadow.onPersisted(done.token()));
             }
         }
+        checkRootsAndRead();
         SimNetwork.Packet packet = network.next(now);
         if (packet != null) {
             deliver(packet);
@@ -181,6 +183,33 @@ final class Simulator {
                 send(clientId, out.to(), out.message());
             }
             maybeForge();
+        }
+    }
+
+    /**
+     * Honest members at the same committed height hold the same state root, and a page read from
+     * any of them verifies against its root (the client's read path).
+     */
+    private void checkRootsAndRead() {
+        for (int i = 0; i < n; i++) {
+            if (crashed[i] || i == byzantine) {
+                continue;
+            }
+            long height = replicas[i].committedHeight();
+            Hash root = replicas[i].state().root();
+            Hash known = rootAt.putIfAbsent(height, root);
+            check(known == null || known.equals(root), "member " + i + " holds another state "
+                    + "at height " + height);
+        }
+        if (random.nextInt(50) == 0) {
+            int member = random.nextInt(n);
+            if (!crashed[member] && member != byzantine) {
+                int page = random.nextInt(GEOMETRY.pageCount());
+                var state = replicas[member].state();
+                check(org.cnt.chain.merkle.PageTree.verify(state.pagesRoot(), page,
+                        state.page(page), state.proof(page)), "a page read from member " + member
+                        + " does not verify against its root");
+            }
         }
     }
 
@@ -299,6 +328,23 @@ final class Simulator {
                         vote.vote().height(), vote.vote().blockHash(), vote.vote().voter(),
                         forgedSignature)));
             }
+            return;
+        }
+        if (message instanceof MicroMessage.BlockResponse response && roll < 5) {
+            List<MicroMessage.Proposal> lying = new ArrayList<>(response.blocks());
+            MicroMessage.Proposal first = lying.getFirst();
+            lying.set(0, new MicroMessage.Proposal(CHUNK, first.block(), List.of()));
+            send(member, send.to(), new MicroMessage.BlockResponse(CHUNK, lying,
+                    response.lastQc()));
+            return;
+        }
+        if (message instanceof MicroMessage.Proposal proposal && roll == 5
+                && !proposal.ops().isEmpty()) {
+            ChunkOp.WopBatch wrong = ChunkOp.WopBatch.sign(owner, VOLUME, CHUNK,
+                    Hash.sha256("wrong".getBytes()), List.of(new Wop(0, 1, 0, new byte[] {9})));
+            List<ChunkOp> ops = new ArrayList<>(proposal.ops());
+            ops.set(0, wrong);
+            send(member, send.to(), new MicroMessage.Proposal(CHUNK, proposal.block(), ops));
             return;
         }
         if (roll == 9 && !seen.isEmpty()) {

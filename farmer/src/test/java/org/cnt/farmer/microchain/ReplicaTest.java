@@ -1,0 +1,279 @@
+package org.cnt.farmer.microchain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiPredicate;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.crypto.PublicKey;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.MicroBlock;
+import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.micro.QuorumCert;
+import org.cnt.chain.micro.Vote;
+import org.cnt.chain.micro.Wop;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each message handler of the replica, driven by hand: a group of four on a synchronous queue
+ * whose disks complete at once unless a test holds them, on a tiny chunk.
+ */
+class ReplicaTest {
+    static final long CHUNK = 7;
+    static final int CLIENT = 9;
+    static final ChunkGeometry TINY = new ChunkGeometry(2, 8, 32);
+    static final KeyPair OWNER = KeyPair.fromLabel("owner");
+    static final Hash SESSION = Hash.sha256("s".getBytes());
+
+    final List<KeyPair> keys = new ArrayList<>();
+    final List<PublicKey> members = new ArrayList<>();
+    final List<ReplicaConfig> configs = new ArrayList<>();
+    final List<Replica> replicas = new ArrayList<>();
+    final List<List<WalEntry>> wals = new ArrayList<>();
+    final ArrayDeque<Object[]> queue = new ArrayDeque<>();
+    final List<MicroMessage> toClient = new ArrayList<>();
+    final List<MicroMessage> sent = new ArrayList<>();
+    BiPredicate<Integer, Object[]> dropIf = (from, packet) -> false;
+    long seq;
+
+    @BeforeEach
+    void setUp() {
+        TestLeases leases = new TestLeases()
+                .lease(CHUNK, 0, new SliceLease(1, OWNER.address(), 9_999))
+                .lease(CHUNK, 1, new SliceLease(1, OWNER.address(), 9_999));
+        for (int i = 0; i < 4; i++) {
+            keys.add(KeyPair.fromLabel("member-" + i));
+            members.add(keys.get(i).publicKey());
+        }
+        for (int i = 0; i < 4; i++) {
+            ReplicaConfig config = new ReplicaConfig(CHUNK, 1, members, i, keys.get(i), TINY,
+                    leases, 5, 0, 8, 64, false);
+            configs.add(config);
+            replicas.add(new Replica(config));
+            wals.add(new ArrayList<>());
+        }
+    }
+
+    int leader(long view) {
+        return configs.get(0).leader(view);
+    }
+
+    void handle(int member, List<ReplicaOutput> outputs) {
+        for (ReplicaOutput output : outputs) {
+            switch (output) {
+                case ReplicaOutput.Send send -> {
+                    sent.add(send.message());
+                    if (send.to() == CLIENT) {
+                        toClient.add(send.message());
+                    } else if (!dropIf.test(member, new Object[] {send.to(), send.message()})) {
+                        queue.add(new Object[] {member, send.to(), send.message()});
+                    }
+                }
+                case ReplicaOutput.Persist persist -> {
+                    wals.get(member).add(persist.entry());
+                    handle(member, replicas.get(member).onPersisted(persist.token()));
+                }
+                case ReplicaOutput.Commit commit -> { }
+            }
+        }
+    }
+
+    void deliverAll() {
+        int guard = 0;
+        while (!queue.isEmpty() && guard++ < 10_000) {
+            Object[] packet = queue.poll();
+            int to = (int) packet[1];
+            handle(to, replicas.get(to).onMessage((int) packet[0], (MicroMessage) packet[2]));
+        }
+    }
+
+    void tickAll(int times) {
+        for (int t = 0; t < times; t++) {
+            for (int i = 0; i < 4; i++) {
+                handle(i, replicas.get(i).onTick());
+            }
+            deliverAll();
+        }
+    }
+
+    void submit(int to, ChunkOp op) {
+        handle(to, replicas.get(to).onMessage(CLIENT, new MicroMessage.Submit(CHUNK, op)));
+        deliverAll();
+    }
+
+    ChunkOp open() {
+        return ChunkOp.OpenSession.sign(OWNER, 1, CHUNK, SESSION);
+    }
+
+    ChunkOp write(int slice, long sliceSeq, byte value) {
+        return ChunkOp.WopBatch.sign(OWNER, 1, CHUNK, SESSION,
+                List.of(new Wop(slice, sliceSeq, 0, new byte[] {value, value})));
+    }
+
+    @Test
+    void aSubmittedWriteIsOrderedCommittedEverywhereAndAcknowledgedWithAProof() {
+        int leader = leader(0);
+        submit(leader, open());
+        submit(leader, write(0, 1, (byte) 5));
+        tickAll(3);
+        for (Replica replica : replicas) {
+            assertThat(replica.state().read(0, 2)).containsExactly(5, 5);
+            assertThat(replica.committedLog()).isEqualTo(replicas.get(leader).committedLog());
+        }
+        List<MicroMessage.Committed> acks = toClient.stream()
+                .filter(MicroMessage.Committed.class::isInstance)
+                .map(MicroMessage.Committed.class::cast).toList();
+        assertThat(acks).hasSize(2).allMatch(ack -> ack.proves(members, 3));
+    }
+
+    @Test
+    void aFollowerForwardsClientWritesToTheLeader() {
+        int follower = (leader(0) + 1) % 4;
+        submit(follower, open());
+        tickAll(3);
+        assertThat(replicas.get(leader(0)).state().meta().hasSession()).isTrue();
+    }
+
+    @Test
+    void anInvalidWriteIsRejectedWithItsReason() {
+        int leader = leader(0);
+        submit(leader, open());
+        tickAll(2);
+        submit(leader, ChunkOp.WopBatch.sign(KeyPair.fromLabel("thief"), 1, CHUNK, SESSION,
+                List.of(new Wop(0, 1, 0, new byte[] {1}))));
+        assertThat(toClient).filteredOn(MicroMessage.Rejected.class::isInstance)
+                .extracting(m -> ((MicroMessage.Rejected) m).reason())
+                .anySatisfy(reason -> assertThat(reason).startsWith("wrong_session"));
+    }
+
+    @Test
+    void aMemberVotesOnlyAfterItsVoteIsDurable() {
+        int leader = leader(0);
+        int member = (leader + 1) % 4;
+        MicroBlock block = MicroBlock.propose(keys.get(leader), leader,
+                QuorumCert.genesis(CHUNK, 1), 0, 0, replicas.get(member).state().root(),
+                List.of(open().digest()));
+        List<ReplicaOutput> outputs = replicas.get(member).onMessage(leader,
+                new MicroMessage.Proposal(CHUNK, block, List.of(open())));
+        assertThat(outputs).noneMatch(ReplicaOutput.Send.class::isInstance);
+        assertThat(outputs).filteredOn(ReplicaOutput.Persist.class::isInstance).hasSize(3);
+        long token = outputs.stream().filter(ReplicaOutput.Persist.class::isInstance)
+                .map(o -> ((ReplicaOutput.Persist) o).token()).max(Long::compare).orElseThrow();
+        List<ReplicaOutput> released = replicas.get(member).onPersisted(token);
+        assertThat(released).singleElement().satisfies(o -> {
+            ReplicaOutput.Send send = (ReplicaOutput.Send) o;
+            assertThat(send.to()).isEqualTo(leader);
+            assertThat(((MicroMessage.VoteMsg) send.message()).vote().verify(members.get(member)))
+                    .isTrue();
+        });
+    }
+
+    @Test
+    void proposalsFromTheWrongLeaderOrWithBadCertificatesGetNoVote() {
+        int leader = leader(0);
+        int impostor = (leader + 1) % 4;
+        int member = (leader + 2) % 4;
+        Hash root = replicas.get(member).state().root();
+        MicroBlock fromImpostor = MicroBlock.propose(keys.get(impostor), impostor,
+                QuorumCert.genesis(CHUNK, 1), 0, 0, root, List.of());
+        assertThat(replicas.get(member).onMessage(impostor,
+                new MicroMessage.Proposal(CHUNK, fromImpostor, List.of()))).isEmpty();
+        MicroBlock wrongRoot = MicroBlock.propose(keys.get(leader), leader,
+                QuorumCert.genesis(CHUNK, 1), 0, 0, Hash.ZERO, List.of());
+        assertThat(replicas.get(member).onMessage(leader,
+                new MicroMessage.Proposal(CHUNK, wrongRoot, List.of()))).isEmpty();
+        MicroBlock mismatched = MicroBlock.propose(keys.get(leader), leader,
+                QuorumCert.genesis(CHUNK, 1), 0, 0, root, List.of(open().digest()));
+        assertThat(replicas.get(member).onMessage(leader,
+                new MicroMessage.Proposal(CHUNK, mismatched, List.of()))).isEmpty();
+        QuorumCert forgedQc = new QuorumCert(CHUNK, 1, 0, 1, Hash.ZERO, 0b111,
+                List.of(new byte[64], new byte[64], new byte[64]));
+        MicroBlock badJustify = new MicroBlock(CHUNK, 1, 0, 2, Hash.ZERO, leader, forgedQc, 0,
+                root, List.of(), new byte[64]);
+        assertThat(replicas.get(member).onMessage(leader,
+                new MicroMessage.Proposal(CHUNK, badJustify, List.of()))).isEmpty();
+    }
+
+    @Test
+    void aMemberNeverVotesTwiceAtOneRank() {
+        int leader = leader(0);
+        int member = (leader + 1) % 4;
+        Hash root = replicas.get(member).state().root();
+        MicroBlock first = MicroBlock.propose(keys.get(leader), leader,
+                QuorumCert.genesis(CHUNK, 1), 0, 0, root, List.of());
+        MicroBlock twin = MicroBlock.propose(keys.get(leader), leader,
+                QuorumCert.genesis(CHUNK, 1), 0, 0, root, List.of(open().digest()));
+        handle(member, replicas.get(member).onMessage(leader,
+                new MicroMessage.Proposal(CHUNK, first, List.of())));
+        long votes = sent.stream().filter(MicroMessage.VoteMsg.class::isInstance).count();
+        handle(member, replicas.get(member).onMessage(leader,
+                new MicroMessage.Proposal(CHUNK, twin, List.of(open()))));
+        assertThat(sent.stream().filter(MicroMessage.VoteMsg.class::isInstance).count())
+                .isEqualTo(votes);
+        Replica restarted = Replica.recover(configs.get(member), wals.get(member));
+        assertThat(restarted.onMessage(leader, new MicroMessage.Proposal(CHUNK, twin,
+                List.of(open())))).noneMatch(o -> o instanceof ReplicaOutput.Persist p
+                        && p.entry() instanceof WalEntry.VoteEntry);
+    }
+
+    @Test
+    void aSilentLeaderIsReplacedAndTheNewLeaderExtendsTheHighestCertificate() {
+        int oldLeader = leader(0);
+        submit(oldLeader, open());
+        tickAll(2);
+        long heightBefore = replicas.get((oldLeader + 1) % 4).committedHeight();
+        dropIf = (from, packet) -> from == oldLeader || (int) packet[0] == oldLeader;
+        int follower = (oldLeader + 1) % 4;
+        submit(follower, write(0, 1, (byte) 9));
+        tickAll(40);
+        for (int i = 0; i < 4; i++) {
+            if (i != oldLeader) {
+                assertThat(replicas.get(i).view()).isPositive();
+                assertThat(replicas.get(i).state().read(0, 2)).containsExactly(9, 9);
+                assertThat(replicas.get(i).committedHeight()).isGreaterThan(heightBefore);
+            }
+        }
+    }
+
+    @Test
+    void aMemberThatMissedBlocksCatchesUpFromItsPeers() {
+        int leader = leader(0);
+        int lagging = (leader + 3) % 4;
+        dropIf = (from, packet) -> (int) packet[0] == lagging;
+        submit(leader, open());
+        for (int i = 1; i <= 5; i++) {
+            submit(leader, write(i % 2, (i + 1) / 2, (byte) i));
+            tickAll(2);
+        }
+        assertThat(replicas.get(lagging).committedHeight()).isZero();
+        dropIf = (from, packet) -> false;
+        tickAll(80);
+        assertThat(replicas.get(lagging).committedLog())
+                .isEqualTo(replicas.get(leader).committedLog());
+        assertThat(replicas.get(lagging).state().root())
+                .isEqualTo(replicas.get(leader).state().root());
+    }
+
+    @Test
+    void votesWithBadSignaturesOrFromOutsidersAreIgnored() {
+        int leader = leader(0);
+        submit(leader, open());
+        MicroBlock proposed = sent.stream().filter(MicroMessage.Proposal.class::isInstance)
+                .map(m -> ((MicroMessage.Proposal) m).block()).findFirst().orElseThrow();
+        int member = (leader + 1) % 4;
+        Vote real = Vote.sign(keys.get(member), member, proposed);
+        byte[] bad = real.signature().clone();
+        bad[3] ^= 1;
+        Vote forged = new Vote(real.chunkId(), real.epoch(), real.view(), real.height(),
+                real.blockHash(), member, bad);
+        Replica fresh = new Replica(configs.get(leader));
+        assertThat(fresh.onMessage(member, new MicroMessage.VoteMsg(CHUNK, forged)))
+                .noneMatch(o -> o instanceof ReplicaOutput.Send s
+                        && s.message() instanceof MicroMessage.Certificate);
+        assertThat(fresh.onMessage(CLIENT, new MicroMessage.VoteMsg(CHUNK, real))).isEmpty();
+    }
+}
