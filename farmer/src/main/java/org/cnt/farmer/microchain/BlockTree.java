@@ -124,6 +124,19 @@ final class BlockTree {
         return chain.reversed();
     }
 
+    /** Whether an uncommitted block up to {@code tip} orders the operation. */
+    boolean chainContainsOp(Hash tip, Hash opDigest) {
+        List<Node> chain = chainTo(tip);
+        return chain != null && chain.stream()
+                .anyMatch(node -> node.block().opDigests().contains(opDigest));
+    }
+
+    /** Whether any uncommitted block up to {@code tip} carries operations (so needs committing). */
+    boolean chainHasOps(Hash tip) {
+        List<Node> chain = chainTo(tip);
+        return chain != null && chain.stream().anyMatch(node -> !node.ops().isEmpty());
+    }
+
     /** Applies the chain up to {@code tip} to the chunk and returns the blocks committed. */
     List<Node> commitTo(Hash tip) {
         List<Node> chain = chainTo(tip);

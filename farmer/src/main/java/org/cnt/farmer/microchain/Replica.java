@@ -27,7 +27,6 @@ public final class Replica {
     private static final int CERTIFICATE_RESENDS = 4;
     /** A follower forgets a forwarded operation after this many views without it committing. */
     private static final int MAX_FORWARD_VIEWS = 3;
-    private static final int RECENT_COMMITS = 4096;
     private static final int SYNC_TICKS = 30;
 
     private final ReplicaConfig config;
@@ -47,15 +46,7 @@ public final class Replica {
     private long nextToken = 1;
     private final Map<Long, List<ReplicaOutput>> heldUntilPersisted = new HashMap<>();
 
-    private final LinkedHashMap<Hash, PendingOp> pendingOps = new LinkedHashMap<>();
-    /** Proofs of recent commits, so a client that lost an acknowledgement gets it again. */
-    private final LinkedHashMap<Hash, MicroMessage.Committed> recentCommits =
-            new LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Hash, MicroMessage.Committed> e) {
-                    return size() > RECENT_COMMITS;
-                }
-            };
+    private final PendingOps pendingOps;
     private Hash awaitingVotes;
     private final Map<Hash, TreeMap<Integer, Vote>> votes = new HashMap<>();
     private final Map<Long, Map<Integer, NewView>> newViews = new HashMap<>();
@@ -70,13 +61,6 @@ public final class Replica {
     private int catchUpRotation;
     private final List<Buffered> buffered = new ArrayList<>();
 
-    /** A client operation waiting to be ordered, and who to tell. */
-    private record PendingOp(ChunkOp op, int client, int views) {
-        PendingOp older() {
-            return new PendingOp(op, client, views + 1);
-        }
-    }
-
     /** A proposal that arrived before its parent. */
     private record Buffered(int from, MicroMessage.Proposal proposal) {
     }
@@ -88,6 +72,7 @@ public final class Replica {
                 RETAIN_BLOCKS);
         this.validator = new OpValidator(config.chunkId(), config.geometry(), config.leases());
         this.lock = QuorumCert.genesis(config.chunkId(), config.epoch());
+        this.pendingOps = new PendingOps(config.maxPendingOps());
         this.leading = config.leader(0) == config.self();
     }
 
@@ -181,7 +166,7 @@ public final class Replica {
             if (silentTicks >= limit) {
                 // Tell the others what is waiting, so they watch the leader too and a view change
                 // gathers the f + 1 members it needs (the client talked to this member only).
-                for (PendingOp pending : pendingOps.values()) {
+                for (PendingOps.Entry pending : pendingOps.entries()) {
                     broadcast(new MicroMessage.Submit(config.chunkId(), pending.op()));
                 }
                 consecutiveViewChanges++;
@@ -268,16 +253,8 @@ public final class Replica {
         if (!pendingOps.isEmpty() || awaitingVotes != null) {
             return true;
         }
-        List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
-        if (chain == null) {
-            return lock.height() > tree.committedHeight();
-        }
-        for (BlockTree.Node node : chain) {
-            if (!node.ops().isEmpty()) {
-                return true;
-            }
-        }
-        return false;
+        return tree.chainTo(lock.blockHash()) == null ? lock.height() > tree.committedHeight()
+                : tree.chainHasOps(lock.blockHash());
     }
 
     private void progress() {
@@ -288,17 +265,17 @@ public final class Replica {
 
     private void onSubmit(int from, ChunkOp op) {
         Hash digest = op.digest();
-        MicroMessage.Committed done = recentCommits.get(digest);
+        MicroMessage.Committed done = pendingOps.proofOf(digest);
         if (done != null) {
             if (from >= config.groupSize()) {
                 send(from, done);
             }
             return;
         }
-        if (pendingOps.containsKey(digest)) {
+        if (pendingOps.contains(digest)) {
             return;
         }
-        if (pendingOps.size() >= config.maxPendingOps()) {
+        if (pendingOps.isFull()) {
             send(from, new MicroMessage.Rejected(config.chunkId(), digest,
                     "busy: " + config.maxPendingOps() + " operations are waiting; retry"));
             return;
@@ -308,7 +285,7 @@ public final class Replica {
                     "bad_signature: the owner signature does not verify"));
             return;
         }
-        pendingOps.put(digest, new PendingOp(op, from, 0));
+        pendingOps.add(digest, op, from);
         int leader = config.leader(view);
         if (leader != config.self() && from >= config.groupSize()) {
             send(leader, new MicroMessage.Submit(config.chunkId(), op));
@@ -331,20 +308,20 @@ public final class Replica {
             return;
         }
         List<ChunkOp> ops = new ArrayList<>();
-        var iterator = pendingOps.entrySet().iterator();
+        var iterator = pendingOps.asMap().entrySet().iterator();
         while (iterator.hasNext() && ops.size() < config.maxOpsPerBlock()) {
             var entry = iterator.next();
             OpValidator.Outcome outcome = validator.validate(entry.getValue().op(), meta);
             if (outcome.accepted()) {
                 ops.add(entry.getValue().op());
                 meta = outcome.after();
-            } else if (!outcome.refusal().transientRefusal() && !inPendingChain(entry.getKey())) {
+            } else if (!outcome.refusal().transientRefusal() && !tree.chainContainsOp(lock.blockHash(), entry.getKey())) {
                 send(entry.getValue().client(), new MicroMessage.Rejected(config.chunkId(),
                         entry.getKey(), outcome.refusal().toString()));
                 iterator.remove();
             }
         }
-        if (ops.isEmpty() && !uncommittedOpsBelowLock()) {
+        if (ops.isEmpty() && !tree.chainHasOps(lock.blockHash())) {
             return;
         }
         MicroBlock block = MicroBlock.propose(config.key(), config.self(), lock, view,
@@ -358,31 +335,6 @@ public final class Replica {
         broadcast(proposal);
         outstanding = proposal;
         resendCountdown = RESEND_TICKS;
-    }
-
-    private boolean inPendingChain(Hash opDigest) {
-        List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
-        if (chain != null) {
-            for (BlockTree.Node node : chain) {
-                if (node.block().opDigests().contains(opDigest)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private boolean uncommittedOpsBelowLock() {
-        List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
-        if (chain == null) {
-            return false;
-        }
-        for (BlockTree.Node node : chain) {
-            if (!node.ops().isEmpty()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void onVote(int from, Vote vote) {
@@ -426,7 +378,7 @@ public final class Replica {
                 || !block.leaderSignatureValid(config.members().get(from))
                 || !block.extendsJustify()
                 || !block.justify().verify(config.members(), config.quorum())
-                || !opsMatch(block, proposal.ops())) {
+                || !CertifiedRuns.opsMatch(block, proposal.ops())) {
             return;
         }
         if (lastVote != null && lastVote.blockHash().equals(block.hash())) {
@@ -476,20 +428,6 @@ public final class Replica {
         }
         Hash mine = tree.rootAt(block.committedHeight());
         return mine != null && mine.equals(block.committedRoot());
-    }
-
-    private static boolean opsMatch(MicroBlock block, List<ChunkOp> ops) {
-        if (block.opDigests().size() != ops.size()) {
-            return false;
-        }
-        java.util.Set<Hash> seen = new java.util.HashSet<>();
-        for (int i = 0; i < ops.size(); i++) {
-            Hash digest = ops.get(i).digest();
-            if (!digest.equals(block.opDigests().get(i)) || !seen.add(digest)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Persists the block, the vote's rank and the lock, and only then sends the vote. */
@@ -559,8 +497,7 @@ public final class Replica {
             for (Hash digest : node.block().opDigests()) {
                 MicroMessage.Committed notice = new MicroMessage.Committed(config.chunkId(),
                         digest, proof.subList(i, proof.size()), qc);
-                recentCommits.put(digest, notice);
-                PendingOp pending = pendingOps.remove(digest);
+                PendingOps.Entry pending = pendingOps.committed(digest, notice);
                 if (pending != null && pending.client() >= config.groupSize()) {
                     send(pending.client(), notice);
                 }
@@ -593,10 +530,9 @@ public final class Replica {
         votes.clear();
         silentTicks = 0;
         int leader = config.leader(newView);
-        pendingOps.replaceAll((digest, pending) -> pending.older());
-        pendingOps.values().removeIf(pending -> pending.views() > MAX_FORWARD_VIEWS);
+        pendingOps.ageAndForgetBeyond(MAX_FORWARD_VIEWS);
         if (leader != config.self()) {
-            for (PendingOp pending : pendingOps.values()) {
+            for (PendingOps.Entry pending : pendingOps.entries()) {
                 send(leader, new MicroMessage.Submit(config.chunkId(), pending.op()));
             }
         }
@@ -661,64 +597,19 @@ public final class Replica {
     }
 
     private void onBlockRequest(int from, MicroMessage.BlockRequest request) {
-        if (from >= config.groupSize() || request.fromHeight() < tree.oldestRetained()) {
-            return;
-        }
-        List<MicroMessage.Proposal> blocks = new ArrayList<>();
-        for (long h = request.fromHeight(); h <= tree.committedHeight()
-                && blocks.size() < request.maxBlocks(); h++) {
-            BlockTree.Node node = tree.committedNode(h);
-            blocks.add(new MicroMessage.Proposal(config.chunkId(), node.block(), node.ops()));
-        }
-        List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
-        if (chain != null) {
-            for (BlockTree.Node node : chain) {
-                if (node.block().height() >= request.fromHeight()
-                        && blocks.size() < request.maxBlocks()) {
-                    blocks.add(new MicroMessage.Proposal(config.chunkId(), node.block(),
-                            node.ops()));
-                }
+        if (from < config.groupSize()) {
+            MicroMessage.BlockResponse response = CertifiedRuns.respond(config, tree, lock, request);
+            if (response != null) {
+                send(from, response);
             }
         }
-        if (blocks.isEmpty()) {
-            return;
-        }
-        MicroBlock last = blocks.getLast().block();
-        QuorumCert lastQc = last.hash().equals(lock.blockHash()) ? lock : null;
-        if (lastQc == null) {
-            BlockTree.Node next = tree.committedNode(last.height() + 1);
-            if (next == null && chain != null) {
-                for (BlockTree.Node node : chain) {
-                    if (node.block().height() == last.height() + 1) {
-                        next = node;
-                    }
-                }
-            }
-            if (next == null) {
-                return;
-            }
-            lastQc = next.block().justify();
-        }
-        send(from, new MicroMessage.BlockResponse(config.chunkId(), blocks, lastQc));
     }
 
     private void onBlockResponse(int from, MicroMessage.BlockResponse response) {
-        List<MicroMessage.Proposal> blocks = response.blocks();
-        if (from >= config.groupSize() || blocks.isEmpty()
-                || !response.lastQc().verify(config.members(), config.quorum())
-                || !response.lastQc().blockHash().equals(blocks.getLast().block().hash())) {
+        if (from >= config.groupSize() || !CertifiedRuns.verify(config, response)) {
             return;
         }
-        for (int i = 0; i < blocks.size(); i++) {
-            MicroBlock block = blocks.get(i).block();
-            boolean linked = i == 0 || block.parentHash().equals(blocks.get(i - 1).block().hash());
-            if (!linked || block.chunkId() != config.chunkId() || block.epoch() != config.epoch()
-                    || !block.extendsJustify() || !opsMatch(block, blocks.get(i).ops())
-                    || !block.justify().verify(config.members(), config.quorum())) {
-                return;
-            }
-        }
-        for (MicroMessage.Proposal proposal : blocks) {
+        for (MicroMessage.Proposal proposal : response.blocks()) {
             MicroBlock block = proposal.block();
             if (!tree.knows(block.hash()) && block.height() > tree.committedHeight()) {
                 tree.add(block, proposal.ops(), null);

@@ -1,0 +1,101 @@
+package org.cnt.farmer.microchain;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.MicroBlock;
+import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.micro.QuorumCert;
+
+/**
+ * Catch-up by certified blocks: what a member sends a peer that asks from a height (its committed
+ * blocks still retained, then its uncommitted chain up to its lock), and how the asker checks a
+ * reply: blocks linked one to the next, each one's certificate valid, operations matching their
+ * digests, the last certified by the reply's certificate. A lying peer's reply is dropped whole.
+ */
+final class CertifiedRuns {
+    private CertifiedRuns() {
+    }
+
+    static MicroMessage.BlockResponse respond(ReplicaConfig config, BlockTree tree,
+                                              QuorumCert lock, MicroMessage.BlockRequest request) {
+        if (request.fromHeight() < tree.oldestRetained()) {
+            return null;
+        }
+        List<BlockTree.Node> nodes = new ArrayList<>();
+        for (long h = request.fromHeight(); h <= tree.committedHeight()
+                && nodes.size() < request.maxBlocks(); h++) {
+            nodes.add(tree.committedNode(h));
+        }
+        List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
+        List<BlockTree.Node> above = chain == null ? List.of() : chain;
+        for (BlockTree.Node node : above) {
+            if (node.block().height() >= request.fromHeight()
+                    && nodes.size() < request.maxBlocks()) {
+                nodes.add(node);
+            }
+        }
+        if (nodes.isEmpty()) {
+            return null;
+        }
+        MicroBlock last = nodes.getLast().block();
+        QuorumCert lastQc = last.hash().equals(lock.blockHash()) ? lock
+                : certificateOf(tree, above, last.height());
+        if (lastQc == null) {
+            return null;
+        }
+        List<MicroMessage.Proposal> blocks = new ArrayList<>(nodes.size());
+        for (BlockTree.Node node : nodes) {
+            blocks.add(new MicroMessage.Proposal(config.chunkId(), node.block(), node.ops()));
+        }
+        return new MicroMessage.BlockResponse(config.chunkId(), blocks, lastQc);
+    }
+
+    /** A block's certificate is its child's justify. */
+    private static QuorumCert certificateOf(BlockTree tree, List<BlockTree.Node> above,
+                                            long height) {
+        BlockTree.Node child = tree.committedNode(height + 1);
+        for (BlockTree.Node node : above) {
+            if (child == null && node.block().height() == height + 1) {
+                child = node;
+            }
+        }
+        return child == null ? null : child.block().justify();
+    }
+
+    static boolean verify(ReplicaConfig config, MicroMessage.BlockResponse response) {
+        List<MicroMessage.Proposal> blocks = response.blocks();
+        if (blocks.isEmpty() || !response.lastQc().verify(config.members(), config.quorum())
+                || !response.lastQc().blockHash().equals(blocks.getLast().block().hash())) {
+            return false;
+        }
+        for (int i = 0; i < blocks.size(); i++) {
+            MicroBlock block = blocks.get(i).block();
+            boolean linked = i == 0 || block.parentHash().equals(blocks.get(i - 1).block().hash());
+            if (!linked || block.chunkId() != config.chunkId() || block.epoch() != config.epoch()
+                    || !block.extendsJustify() || !opsMatch(block, blocks.get(i).ops())
+                    || !block.justify().verify(config.members(), config.quorum())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The operations are exactly those the block orders, each once. */
+    static boolean opsMatch(MicroBlock block, List<ChunkOp> ops) {
+        if (block.opDigests().size() != ops.size()) {
+            return false;
+        }
+        Set<Hash> seen = new HashSet<>();
+        for (int i = 0; i < ops.size(); i++) {
+            Hash digest = ops.get(i).digest();
+            if (!digest.equals(block.opDigests().get(i)) || !seen.add(digest)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
