@@ -58,6 +58,18 @@ final class VolumeCommand {
         throw new CliException("you have no volume named '" + idOrName + "'; see 'cnt volume list'");
     }
 
+    /** Prints the volume as the chain now has it, after a change. */
+    static int showAfter(Common common, NodeClient node, long id, String headline)
+            throws NodeApiException {
+        Views.Volume after = node.volume(id);
+        return common.emit(after, out -> {
+            if (headline != null) {
+                out.println(headline);
+            }
+            print(out, after);
+        });
+    }
+
     static void print(PrintWriter out, Views.Volume v) {
         out.printf("volume %d%s: %d MB, %s, %d slices%n", v.id(),
                 v.name().isEmpty() ? "" : " (" + v.name() + ")", v.sizeMb(), v.status(),
@@ -206,11 +218,7 @@ final class VolumeCommand {
             Views.Quote quote = node.quote(v.sizeMb(), Math.min(days, 365));
             TxSender.send(node, key, new TxPayload.ExtendVolume(v.id(), days,
                     maxCost(maxCost, quote.costUcnt())));
-            Views.Volume after = node.volume(v.id());
-            return common.emit(after, out -> {
-                out.println("extended by " + days + " days");
-                print(out, after);
-            });
+            return showAfter(common, node, v.id(), "extended by " + days + " days");
         }
     }
 
@@ -248,8 +256,7 @@ final class VolumeCommand {
             }
             TxSender.send(node, key, new TxPayload.ResizeVolume(v.id(), newSizeMb,
                     maxCost(maxCost, quoted)));
-            Views.Volume after = node.volume(v.id());
-            return common.emit(after, out -> print(out, after));
+            return showAfter(common, node, v.id(), null);
         }
     }
 }

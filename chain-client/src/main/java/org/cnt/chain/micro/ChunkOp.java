@@ -50,16 +50,22 @@ public sealed interface ChunkOp {
                 .fixed(sessionId.toBytes()).fixed(owner.toBytes());
     }
 
+    /** Signs an operation whose body is its header alone (session open and close). */
+    private static byte[] signHeader(KeyPair owner, int tag, long volumeId, long chunkId,
+                                     Hash sessionId) {
+        byte[] unsigned = header(tag, volumeId, chunkId, sessionId, owner.publicKey())
+                .toByteArray();
+        return owner.sign(Hash.sha256(unsigned).toBytes());
+    }
+
     /** Opens the exclusive write session {@code sessionId} of a client on this chunk. */
     record OpenSession(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
                        byte[] signature) implements ChunkOp {
         static final int TAG = 0x4F;
 
         public static OpenSession sign(KeyPair owner, long volumeId, long chunkId, Hash sessionId) {
-            byte[] unsigned = header(TAG, volumeId, chunkId, sessionId, owner.publicKey())
-                    .toByteArray();
             return new OpenSession(volumeId, chunkId, sessionId, owner.publicKey(),
-                    owner.sign(Hash.sha256(unsigned).toBytes()));
+                    signHeader(owner, TAG, volumeId, chunkId, sessionId));
         }
 
         @Override
@@ -74,10 +80,8 @@ public sealed interface ChunkOp {
         static final int TAG = 0x43;
 
         public static CloseSession sign(KeyPair owner, long volumeId, long chunkId, Hash sessionId) {
-            byte[] unsigned = header(TAG, volumeId, chunkId, sessionId, owner.publicKey())
-                    .toByteArray();
             return new CloseSession(volumeId, chunkId, sessionId, owner.publicKey(),
-                    owner.sign(Hash.sha256(unsigned).toBytes()));
+                    signHeader(owner, TAG, volumeId, chunkId, sessionId));
         }
 
         @Override

@@ -60,7 +60,7 @@ final class Simulator {
     private final Map<Long, Hash> ackedAt = new HashMap<>();
     private final Map<Long, Hash> rootAt = new HashMap<>();
     private final Set<Hash> forged = new HashSet<>();
-    private long now;
+    private final SimClock clock = new SimClock();
     private long nextTickAt;
     private long step;
 
@@ -107,7 +107,7 @@ final class Simulator {
 
     String describe() {
         return "seed=" + seed + " (replay with -Dsim.seed=" + seed + ") options=" + options
-                + " byzantine=" + byzantine + " step=" + step + " time=" + now + "ms";
+                + " byzantine=" + byzantine + " step=" + step + " time=" + clock.nowMs() + "ms";
     }
 
     /** Runs the safety phase then the liveness phase; throws AssertionError naming the seed. */
@@ -151,8 +151,8 @@ final class Simulator {
 
     private void step() {
         step++;
-        long next = Math.min(Math.min(network.nextTime(), nextTickAt), nextDiskTime());
-        now = Math.max(now, next);
+        clock.advanceTo(Math.min(Math.min(network.nextTime(), nextTickAt), nextDiskTime()));
+        long now = clock.nowMs();
         for (int i = 0; i < n; i++) {
             if (!crashed[i]) {
                 for (SimDisk.Pending done : disks[i].complete(now)) {
@@ -290,7 +290,7 @@ final class Simulator {
                     }
                 }
                 case ReplicaOutput.Persist persist ->
-                        disks[member].write(now, persist.token(), persist.entry());
+                        disks[member].write(clock.nowMs(), persist.token(), persist.entry());
                 case ReplicaOutput.Commit commit -> {
                     if (member != byzantine) {
                         onCommit(member, commit);
@@ -307,7 +307,7 @@ final class Simulator {
                     && (send.to() >= n || send.to() % 2 == 1)) {
                 sendFrom(byzantine, send);
             } else if (output instanceof ReplicaOutput.Persist persist) {
-                shadowDisk.write(now, persist.token(), persist.entry());
+                shadowDisk.write(clock.nowMs(), persist.token(), persist.entry());
             }
         }
     }
@@ -354,7 +354,7 @@ final class Simulator {
     }
 
     private void send(int from, int to, MicroMessage message) {
-        network.send(now, from, to, message.toBytes());
+        network.send(clock.nowMs(), from, to, message.toBytes());
     }
 
     private void onCommit(int member, ReplicaOutput.Commit commit) {
