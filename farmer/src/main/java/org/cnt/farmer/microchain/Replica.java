@@ -302,6 +302,12 @@ public final class Replica {
         if (newViewWait > 0) {
             return;
         }
+        long height = lock.height() + 1;
+        if (view < votedView || view == votedView && height <= votedHeight) {
+            // It already voted at this rank (say, before a crash): proposing again would make an
+            // honest leader equivocate. The view will time out and move on.
+            return;
+        }
         ChunkMeta meta = tree.metaAfter(lock.blockHash());
         if (meta == null) {
             requestCatchUp(config.leader(lock.view()));
@@ -315,7 +321,8 @@ public final class Replica {
             if (outcome.accepted()) {
                 ops.add(entry.getValue().op());
                 meta = outcome.after();
-            } else if (!outcome.refusal().transientRefusal() && !tree.chainContainsOp(lock.blockHash(), entry.getKey())) {
+            } else if (!outcome.refusal().transientRefusal()
+                    && !tree.chainContainsOp(lock.blockHash(), entry.getKey())) {
                 send(entry.getValue().client(), new MicroMessage.Rejected(config.chunkId(),
                         entry.getKey(), outcome.refusal().toString()));
                 iterator.remove();

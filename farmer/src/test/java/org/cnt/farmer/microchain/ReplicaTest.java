@@ -276,4 +276,22 @@ class ReplicaTest {
                         && s.message() instanceof MicroMessage.Certificate);
         assertThat(fresh.onMessage(CLIENT, new MicroMessage.VoteMsg(CHUNK, real))).isEmpty();
     }
+
+    @Test
+    void aLeaderRestartedAfterProposingNeverProposesAnotherBlockAtTheSameRank() {
+        int leader = leader(0);
+        dropIf = (from, packet) -> from == leader;
+        submit(leader, open());
+        MicroBlock first = sent.stream().filter(MicroMessage.Proposal.class::isInstance)
+                .map(m -> ((MicroMessage.Proposal) m).block()).findFirst().orElseThrow();
+        sent.clear();
+        Replica restarted = Replica.recover(configs.get(leader), wals.get(leader));
+        replicas.set(leader, restarted);
+        submit(leader, ChunkOp.OpenSession.sign(OWNER, 1, CHUNK, Hash.sha256("other".getBytes())));
+        tickAll(2);
+        assertThat(sent).filteredOn(MicroMessage.Proposal.class::isInstance)
+                .extracting(m -> ((MicroMessage.Proposal) m).block())
+                .allSatisfy(block -> assertThat(block.view() > first.view()
+                        || block.height() > first.height() || block.equals(first)).isTrue());
+    }
 }
