@@ -138,11 +138,12 @@ public sealed interface MicroMessage {
 
     /**
      * Part of a snapshot at {@code anchor.committedHeight()}: the chunk metadata and a run of
-     * pages. The anchor block, certified by {@code anchorQc}, states the root of that height; the
-     * receiver checks the assembled snapshot against it.
+     * pages (an empty array is an all-zero page). The anchor block, certified by
+     * {@code anchorQc}, states the root of that height; the receiver checks the assembled
+     * snapshot against it. {@code baseHash} is the hash of the committed block at that height.
      */
-    record StateResponse(long chunkId, MicroBlock anchor, QuorumCert anchorQc, byte[] meta,
-                         int fromPage, List<byte[]> pages) implements MicroMessage {
+    record StateResponse(long chunkId, MicroBlock anchor, QuorumCert anchorQc, Hash baseHash,
+                         byte[] meta, int fromPage, List<byte[]> pages) implements MicroMessage {
         public StateResponse {
             pages = List.copyOf(pages);
         }
@@ -152,8 +153,8 @@ public sealed interface MicroMessage {
         }
 
         public void encodeBody(CanonicalWriter out) {
-            out.u64(chunkId).write(anchor).write(anchorQc).bytes(meta).u32(fromPage)
-                    .u32(pages.size());
+            out.u64(chunkId).write(anchor).write(anchorQc).fixed(baseHash.toBytes()).bytes(meta)
+                    .u32(fromPage).u32(pages.size());
             for (byte[] page : pages) {
                 out.bytes(page);
             }
@@ -289,6 +290,7 @@ public sealed interface MicroMessage {
             throws CodecException {
         MicroBlock anchor = MicroBlock.decode(in);
         QuorumCert proof = QuorumCert.decode(in);
+        Hash baseHash = Hash.wrap(in.fixed(Hash.SIZE_BYTES, "base hash"));
         byte[] meta = in.bytes(16 << 20, "chunk metadata");
         int from = boundedCount(in.u32("from page"), Integer.MAX_VALUE, "from page");
         int count = boundedCount(in.u32("page count"), MAX_PAGES_PER_RESPONSE, "pages");
@@ -296,6 +298,6 @@ public sealed interface MicroMessage {
         for (int i = 0; i < count; i++) {
             pages.add(in.bytes(1 << 16, "page"));
         }
-        return new StateResponse(chunk, anchor, proof, meta, from, pages);
+        return new StateResponse(chunk, anchor, proof, baseHash, meta, from, pages);
     }
 }

@@ -69,7 +69,8 @@ class MicroCodecPropertiesTest {
                 blocks.map(b -> new MicroMessage.BlockResponse(9, List.of(
                         new MicroMessage.Proposal(9, b, List.of())), certify(b, 1, 2, 3))),
                 blocks.map(b -> new MicroMessage.StateResponse(9, b, certify(b, 0, 1, 2),
-                        b.hash().toBytes(), 3, List.of(new byte[] {1, 2}, new byte[0]))),
+                        b.parentHash(), b.hash().toBytes(), 3,
+                        List.of(new byte[] {1, 2}, new byte[0]))),
                 blocks.map(b -> new MicroMessage.Rejected(9, b.hash(), "sequence: expects 4")),
                 blocks.map(b -> new MicroMessage.Committed(9, Hash.sha256(b.hash().toBytes()),
                         List.of(b, b), certify(b, 0, 2, 3))));

@@ -31,11 +31,42 @@ final class BlockTree {
     private final List<Hash> committedLog = new ArrayList<>();
 
     BlockTree(ChunkState state, Hash genesisHash, int retainBlocks) {
+        this(state, 0, genesisHash, retainBlocks);
+    }
+
+    /**
+     * A tree whose committed chain starts at {@code baseHeight} (a snapshot): hashes below it are
+     * unknown and read as null.
+     */
+    BlockTree(ChunkState state, long baseHeight, Hash baseHash, int retainBlocks) {
         this.state = state;
         this.retainBlocks = retainBlocks;
-        committedLog.add(genesisHash);
-        committedHeights.put(genesisHash, 0L);
-        rootAt.put(0L, state.root());
+        for (long h = 0; h < baseHeight; h++) {
+            committedLog.add(null);
+        }
+        committedLog.add(baseHash);
+        committedHeights.put(baseHash, baseHeight);
+        rootAt.put(baseHeight, state.root());
+        snapshot(baseHeight);
+    }
+
+    /** A consistent copy of the chunk at a recent committed height, for a peer far behind. */
+    record Snapshot(long height, Hash hash, ChunkMeta meta, Map<Integer, byte[]> pages) {
+    }
+
+    private static final int SNAPSHOTS = 4;
+    private final NavigableMap<Long, Snapshot> snapshots = new TreeMap<>();
+
+    private void snapshot(long height) {
+        snapshots.put(height, new Snapshot(height, committedLog.get((int) height), state.meta(),
+                state.sharedPages()));
+        while (snapshots.size() > SNAPSHOTS) {
+            snapshots.remove(snapshots.firstKey());
+        }
+    }
+
+    Snapshot snapshotAt(long height) {
+        return snapshots.get(height);
     }
 
     ChunkState state() {
@@ -150,6 +181,7 @@ final class BlockTree {
             committedHeights.put(node.block().hash(), node.block().height());
             recentCommitted.put(node.block().height(), node);
             rootAt.put(node.block().height(), state.root());
+            snapshot(node.block().height());
         }
         pending.values().removeIf(node -> node.block().height() <= committedHeight());
         while (recentCommitted.size() > retainBlocks) {

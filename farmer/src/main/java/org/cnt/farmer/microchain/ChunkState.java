@@ -138,6 +138,15 @@ public final class ChunkState {
         return out;
     }
 
+    /**
+     * The written pages without copying them: a stored page array is never changed after it is
+     * stored (a write stores a new array), so this map is a consistent snapshot. Callers must not
+     * modify the arrays.
+     */
+    Map<Integer, byte[]> sharedPages() {
+        return Map.copyOf(pages);
+    }
+
     /** The pages that differ from zeros, for snapshots (copies). */
     public Map<Integer, byte[]> writtenPages() {
         Map<Integer, byte[]> copy = new HashMap<>();

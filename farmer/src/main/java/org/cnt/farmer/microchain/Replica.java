@@ -20,7 +20,6 @@ import org.cnt.chain.micro.Vote;
  * {@link ReplicaOutput}s. See the package documentation for the protocol and its safety argument.
  */
 public final class Replica {
-    private static final int RETAIN_BLOCKS = 256;
     private static final int MAX_BUFFERED_PROPOSALS = 8;
     /** Lost messages are sent again this often, so one drop does not cost a view change. */
     private static final int RESEND_TICKS = 3;
@@ -30,7 +29,8 @@ public final class Replica {
     private static final int SYNC_TICKS = 30;
 
     private final ReplicaConfig config;
-    private final BlockTree tree;
+    private BlockTree tree;
+    private SnapshotAssembly assembly;
     private final OpValidator validator;
     private List<ReplicaOutput> out = new ArrayList<>();
 
@@ -69,7 +69,7 @@ public final class Replica {
         this.config = config;
         ChunkState state = new ChunkState(config.geometry());
         this.tree = new BlockTree(state, MicroBlock.genesisHash(config.chunkId(), config.epoch()),
-                RETAIN_BLOCKS);
+                config.retainBlocks());
         this.validator = new OpValidator(config.chunkId(), config.geometry(), config.leases());
         this.lock = QuorumCert.genesis(config.chunkId(), config.epoch());
         this.pendingOps = new PendingOps(config.maxPendingOps());
@@ -93,6 +93,8 @@ public final class Replica {
                 }
                 case WalEntry.LockEntry l -> replica.raiseLock(l.lock());
                 case WalEntry.CommitEntry c -> commits.add(c);
+                case WalEntry.SnapshotEntry snap -> replica.installSnapshot(snap.height(),
+                        snap.hash(), snap.meta(), snap.pages());
             }
         }
         for (WalEntry.BlockEntry b : blocks.values()) {
@@ -131,6 +133,7 @@ public final class Replica {
             case MicroMessage.NewViewMsg newView -> onNewView(from, newView.newView());
             case MicroMessage.BlockRequest request -> onBlockRequest(from, request);
             case MicroMessage.BlockResponse response -> onBlockResponse(from, response);
+            case MicroMessage.StateResponse part -> onStateResponse(from, part);
             default -> {
                 // State transfer and client notices are not for replicas in this version.
             }
@@ -604,12 +607,90 @@ public final class Replica {
     }
 
     private void onBlockRequest(int from, MicroMessage.BlockRequest request) {
-        if (from < config.groupSize()) {
-            MicroMessage.BlockResponse response = CertifiedRuns.respond(config, tree, lock, request);
-            if (response != null) {
-                send(from, response);
-            }
+        if (from >= config.groupSize()) {
+            return;
         }
+        MicroMessage.BlockResponse response = CertifiedRuns.respond(config, tree, lock, request);
+        if (response != null) {
+            send(from, response);
+        } else if (request.fromHeight() < tree.oldestRetained()) {
+            serveSnapshot(from);
+        }
+    }
+
+    /**
+     * A peer is behind the blocks this member keeps: send the chunk at the height the lock block
+     * certifies a root for, in runs of pages, so the peer can check it against that root.
+     */
+    private void serveSnapshot(int to) {
+        BlockTree.Node anchor = tree.pendingNode(lock.blockHash());
+        if (anchor == null) {
+            return;
+        }
+        BlockTree.Snapshot snapshot = tree.snapshotAt(anchor.block().committedHeight());
+        if (snapshot == null || snapshot.hash() == null) {
+            return;
+        }
+        byte[] meta = snapshot.meta().toBytes();
+        int pageCount = config.geometry().pageCount();
+        for (int from = 0; from < pageCount; from += MicroMessage.MAX_PAGES_PER_RESPONSE) {
+            List<byte[]> pages = new ArrayList<>();
+            for (int page = from; page < Math.min(pageCount,
+                    from + MicroMessage.MAX_PAGES_PER_RESPONSE); page++) {
+                byte[] content = snapshot.pages().get(page);
+                pages.add(content == null ? new byte[0] : content);
+            }
+            send(to, new MicroMessage.StateResponse(config.chunkId(), anchor.block(), lock,
+                    snapshot.hash(), meta, from, pages));
+        }
+    }
+
+    private void onStateResponse(int from, MicroMessage.StateResponse part) {
+        MicroBlock anchor = part.anchor();
+        if (from >= config.groupSize() || anchor.committedHeight() <= tree.committedHeight()
+                || !part.anchorQc().blockHash().equals(anchor.hash())
+                || anchor.chunkId() != config.chunkId() || anchor.epoch() != config.epoch()
+                || !part.anchorQc().verify(config.members(), config.quorum())) {
+            return;
+        }
+        if (assembly == null || !assembly.anchor().hash().equals(anchor.hash())) {
+            assembly = new SnapshotAssembly(anchor, part.anchorQc(), part.baseHash(), part.meta(),
+                    config.geometry());
+        }
+        if (!assembly.add(part)) {
+            assembly = null;
+            return;
+        }
+        if (assembly.complete()) {
+            SnapshotAssembly done = assembly;
+            assembly = null;
+            ChunkMeta meta = done.meta();
+            if (meta == null) {
+                return;
+            }
+            ChunkState candidate = ChunkState.restore(config.geometry(),
+                    anchor.committedHeight(), meta, done.pages());
+            if (!candidate.root().equals(anchor.committedRoot())) {
+                return;
+            }
+            persist(new WalEntry.SnapshotEntry(anchor.committedHeight(), done.baseHash(), meta,
+                    done.pages()));
+            installSnapshot(anchor.committedHeight(), done.baseHash(), meta, done.pages());
+            observe(done.anchorQc());
+            requestCatchUp(from);
+        }
+    }
+
+    /** Replaces the committed chain below {@code height} by a verified snapshot. */
+    private void installSnapshot(long height, Hash hash, ChunkMeta meta,
+                                 Map<Integer, byte[]> pages) {
+        if (height <= tree.committedHeight()) {
+            return;
+        }
+        tree = new BlockTree(ChunkState.restore(config.geometry(), height, meta, pages), height,
+                hash, config.retainBlocks());
+        buffered.clear();
+        progress();
     }
 
     private void onBlockResponse(int from, MicroMessage.BlockResponse response) {

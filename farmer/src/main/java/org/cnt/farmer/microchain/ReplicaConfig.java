@@ -13,7 +13,8 @@ import org.cnt.chain.crypto.PublicKey;
 public record ReplicaConfig(long chunkId, long epoch, List<PublicKey> members, int self,
                             KeyPair key, ChunkGeometry geometry, LeaseView leases,
                             int timeoutTicks, int newViewWaitTicks, int maxOpsPerBlock,
-                            int maxPendingOps, boolean unsafeCommitOnFewerVotes) {
+                            int maxPendingOps, int retainBlocks,
+                            boolean unsafeCommitOnFewerVotes) {
 
     public ReplicaConfig {
         members = List.copyOf(members);
@@ -22,7 +23,8 @@ public record ReplicaConfig(long chunkId, long epoch, List<PublicKey> members, i
             throw new IllegalArgumentException("member " + self + " of " + members.size()
                     + " must hold its own key");
         }
-        if (timeoutTicks < 1 || newViewWaitTicks < 0 || maxOpsPerBlock < 1 || maxPendingOps < 1) {
+        if (timeoutTicks < 1 || newViewWaitTicks < 0 || maxOpsPerBlock < 1 || maxPendingOps < 1
+                || retainBlocks < 2) {
             throw new IllegalArgumentException("replica limits must be positive");
         }
     }

@@ -24,6 +24,11 @@ public sealed interface WalEntry {
     record LockEntry(QuorumCert lock) implements WalEntry {
     }
 
+    /** A verified snapshot installed at {@code height}, whose committed block is {@code hash}. */
+    record SnapshotEntry(long height, Hash hash, ChunkMeta meta, java.util.Map<Integer, byte[]> pages)
+            implements WalEntry {
+    }
+
     /** Block {@code height} with {@code hash} is committed. */
     record CommitEntry(long height, Hash hash) implements WalEntry {
     }

@@ -42,6 +42,15 @@ class ReplicaTest {
 
     @BeforeEach
     void setUp() {
+        build(256);
+    }
+
+    void build(int retainBlocks) {
+        keys.clear();
+        members.clear();
+        configs.clear();
+        replicas.clear();
+        wals.clear();
         TestLeases leases = new TestLeases()
                 .lease(CHUNK, 0, new SliceLease(1, OWNER.address(), 9_999))
                 .lease(CHUNK, 1, new SliceLease(1, OWNER.address(), 9_999));
@@ -51,7 +60,7 @@ class ReplicaTest {
         }
         for (int i = 0; i < 4; i++) {
             ReplicaConfig config = new ReplicaConfig(CHUNK, 1, members, i, keys.get(i), TINY,
-                    leases, 5, 0, 8, 64, false);
+                    leases, 5, 0, 8, 64, retainBlocks, false);
             configs.add(config);
             replicas.add(new Replica(config));
             wals.add(new ArrayList<>());
@@ -293,5 +302,60 @@ class ReplicaTest {
                 .extracting(m -> ((MicroMessage.Proposal) m).block())
                 .allSatisfy(block -> assertThat(block.view() > first.view()
                         || block.height() > first.height() || block.equals(first)).isTrue());
+    }
+
+    @Test
+    void aMemberBeyondThePeersRetainedBlocksCatchesUpFromAVerifiedSnapshot() {
+        build(2);
+        int leader = leader(0);
+        int lagging = (leader + 3) % 4;
+        dropIf = (from, packet) -> (int) packet[0] == lagging;
+        submit(leader, open());
+        for (int i = 1; i <= 8; i++) {
+            submit(leader, write(i % 2, (i + 1) / 2, (byte) i));
+            tickAll(2);
+        }
+        assertThat(replicas.get(leader).committedHeight()).isGreaterThan(6);
+        assertThat(replicas.get(lagging).committedHeight()).isZero();
+        dropIf = (from, packet) -> false;
+        tickAll(120);
+        assertThat(wals.get(lagging)).anyMatch(WalEntry.SnapshotEntry.class::isInstance);
+        assertThat(replicas.get(lagging).committedHeight())
+                .isEqualTo(replicas.get(leader).committedHeight());
+        assertThat(replicas.get(lagging).state().read(0, 32))
+                .isEqualTo(replicas.get(leader).state().read(0, 32));
+        Replica restarted = Replica.recover(configs.get(lagging), wals.get(lagging));
+        assertThat(restarted.state().root()).isEqualTo(replicas.get(lagging).state().root());
+    }
+
+    @Test
+    void aSnapshotThatDoesNotMatchItsCertifiedRootIsDiscarded() {
+        build(2);
+        int leader = leader(0);
+        int lagging = (leader + 3) % 4;
+        int liar = (leader + 1) % 4;
+        dropIf = (from, packet) -> (int) packet[0] == lagging;
+        submit(leader, open());
+        for (int i = 1; i <= 8; i++) {
+            submit(leader, write(i % 2, (i + 1) / 2, (byte) i));
+            tickAll(2);
+        }
+        queue.clear();
+        sent.clear();
+        handle(liar, replicas.get(liar).onMessage(lagging,
+                new MicroMessage.BlockRequest(CHUNK, 1, 16)));
+        List<MicroMessage.StateResponse> parts = sent.stream()
+                .filter(MicroMessage.StateResponse.class::isInstance)
+                .map(MicroMessage.StateResponse.class::cast).toList();
+        assertThat(parts).isNotEmpty();
+        for (MicroMessage.StateResponse part : parts) {
+            List<byte[]> tampered = new ArrayList<>(part.pages());
+            tampered.set(0, new byte[] {42, 42});
+            handle(lagging, replicas.get(lagging).onMessage(liar, new MicroMessage.StateResponse(
+                    CHUNK, part.anchor(), part.anchorQc(), part.baseHash(), part.meta(),
+                    part.fromPage(), tampered)));
+        }
+        assertThat(replicas.get(lagging).committedHeight()).isZero();
+        assertThat(wals.get(lagging)).noneMatch(WalEntry.SnapshotEntry.class::isInstance);
     }
 }

@@ -27,9 +27,13 @@ class SimulatorTest {
         }
         int seeds = Integer.getInteger("sim.seeds", 200);
         long base = Long.getLong("sim.base", 1000);
+        int snapshots = 0;
         for (long seed = base; seed < base + seeds; seed++) {
-            new Simulator(seed, SimOptions.faulty(steps())).run();
+            Simulator sim = new Simulator(seed, SimOptions.faulty(steps()));
+            sim.run();
+            snapshots += sim.snapshotsInstalled;
         }
+        System.out.println("snapshots installed across " + seeds + " seeds: " + snapshots);
         java.util.Random fresh = new java.util.Random();
         for (int i = 0; i < Integer.getInteger("sim.fresh", 3); i++) {
             long seed = fresh.nextLong();
