@@ -83,16 +83,25 @@ final class TxExecutor {
         return refused;
     }
 
+    /** A positive amount the sender holds; debited when applying. */
+    private Rejection spend(Address sender, Account account, long amount, String verb,
+                            boolean apply) {
+        if (amount <= 0) {
+            return Rejection.of("invalid_amount", "the amount to " + verb + " must be positive");
+        }
+        Rejection poor = requireBalance(sender, account, amount, verb);
+        if (poor == null && apply) {
+            debit(sender, amount);
+        }
+        return poor;
+    }
+
     private Rejection transfer(Address sender, Account account, TxPayload.Transfer t,
                                boolean apply) {
-        if (t.amountUcnt() <= 0) {
-            return Rejection.of("invalid_amount", "transfer amount must be positive");
+        Rejection refused = spend(sender, account, t.amountUcnt(), "send", apply);
+        if (refused != null || !apply) {
+            return refused;
         }
-        Rejection poor = requireBalance(sender, account, t.amountUcnt(), "send");
-        if (poor != null || !apply) {
-            return poor;
-        }
-        debit(sender, t.amountUcnt());
         Account to = state.account(t.to());
         state.putAccount(t.to(), new Account(Math.addExact(to.balanceUcnt(), t.amountUcnt()),
                 to.nonce()));
@@ -100,16 +109,11 @@ final class TxExecutor {
     }
 
     private Rejection donate(Address sender, Account account, TxPayload.Donate d, boolean apply) {
-        if (d.amountUcnt() <= 0) {
-            return Rejection.of("invalid_amount", "donation must be positive");
+        Rejection refused = spend(sender, account, d.amountUcnt(), "donate", apply);
+        if (refused == null && apply) {
+            addToPool(d.amountUcnt());
         }
-        Rejection poor = requireBalance(sender, account, d.amountUcnt(), "donate");
-        if (poor != null || !apply) {
-            return poor;
-        }
-        debit(sender, d.amountUcnt());
-        addToPool(d.amountUcnt());
-        return null;
+        return refused;
     }
 
     private Rejection register(Tx tx, TxPayload.RegisterFarmer r, BlockContext block,
