@@ -214,7 +214,7 @@ public sealed interface MicroMessage {
         }
     }
 
-    static MicroMessage decode(byte[] bytes) throws CodecException {
+    public static MicroMessage decode(byte[] bytes) throws CodecException {
         if (bytes.length > MAX_ENCODED_BYTES) {
             throw new CodecException("micro-chain message too large: " + bytes.length + " bytes");
         }

@@ -71,7 +71,7 @@ public record QuorumCert(long chunkId, long epoch, long view, long height, Hash 
         }
     }
 
-    static QuorumCert decode(CanonicalReader in) throws CodecException {
+    public static QuorumCert decode(CanonicalReader in) throws CodecException {
         long chunk = in.u64Max("chunk", Long.MAX_VALUE);
         long epoch = in.u64Max("epoch", Long.MAX_VALUE);
         long view = in.u64Max("view", Long.MAX_VALUE);

@@ -3,10 +3,10 @@ package org.cnt.farmer.microchain;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.cnt.chain.codec.CanonicalWriter;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.merkle.PageTree;
 import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.ChunkRoot;
 import org.cnt.chain.micro.Wop;
 
 /**
@@ -57,8 +57,7 @@ public final class ChunkState {
     }
 
     public static Hash root(Hash pagesRoot, ChunkMeta meta) {
-        return Hash.sha256(new CanonicalWriter(66).u8(0x02).fixed(pagesRoot.toBytes())
-                .fixed(meta.hash().toBytes()).toByteArray());
+        return ChunkRoot.of(pagesRoot, meta.hash());
     }
 
     public Hash pagesRoot() {

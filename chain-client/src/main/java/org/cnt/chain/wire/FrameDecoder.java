@@ -1,0 +1,85 @@
+package org.cnt.chain.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import java.util.List;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+
+/**
+ * Cuts the byte stream into frame bodies ({@code byte[]}). Returns while a frame is incomplete;
+ * throws {@link TooLongFrameException} or {@link CorruptedFrameException} on a frame that is not
+ * ours, after which the connection is closed by {@link CloseOnError}.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+    private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
+    private final int maxFrameBytes;
+
+    public FrameDecoder(int maxFrameBytes) {
+        if (maxFrameBytes < 16) {
+            throw new IllegalArgumentException("maximum frame too small: " + maxFrameBytes);
+        }
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < Frames.HEADER_BYTES) {
+            return;
+        }
+        int start = in.readerIndex();
+        int magic = in.getUnsignedShort(start);
+        int version = in.getUnsignedByte(start + 2);
+        int flags = in.getUnsignedByte(start + 3);
+        long length = in.getUnsignedInt(start + 4);
+        if (magic != Frames.MAGIC) {
+            throw new CorruptedFrameException("not a CNT frame (magic 0x"
+                    + Integer.toHexString(magic) + ")");
+        }
+        if (version != Frames.VERSION) {
+            throw new CorruptedFrameException("unsupported frame version " + version
+                    + " (this side speaks " + Frames.VERSION + ")");
+        }
+        if ((flags & ~Frames.FLAG_LZ4) != 0) {
+            throw new CorruptedFrameException("unknown frame flags 0x" + Integer.toHexString(flags));
+        }
+        if (length > maxFrameBytes) {
+            throw new TooLongFrameException("frame of " + length + " bytes exceeds the maximum "
+                    + maxFrameBytes);
+        }
+        if (in.readableBytes() < Frames.HEADER_BYTES + length) {
+            return;
+        }
+        in.skipBytes(Frames.HEADER_BYTES);
+        byte[] body = new byte[(int) length];
+        in.readBytes(body);
+        out.add((flags & Frames.FLAG_LZ4) != 0 ? decompress(body) : body);
+    }
+
+    private byte[] decompress(byte[] body) {
+        if (body.length < 4) {
+            throw new CorruptedFrameException("compressed frame without its length");
+        }
+        long original = ((body[0] & 0xFFL) << 24) | ((body[1] & 0xFF) << 16)
+                | ((body[2] & 0xFF) << 8) | (body[3] & 0xFF);
+        if (original > maxFrameBytes) {
+            throw new TooLongFrameException("frame expands to " + original
+                    + " bytes, over the maximum " + maxFrameBytes);
+        }
+        byte[] plain = new byte[(int) original];
+        try {
+            int produced = LZ4.decompress(body, 4, body.length - 4, plain, 0);
+            if (produced != original) {
+                throw new CorruptedFrameException("compressed frame expands to " + produced
+                        + " bytes, not the " + original + " it announced");
+            }
+        } catch (LZ4Exception e) {
+            throw new CorruptedFrameException("corrupt lz4 frame: " + e.getMessage());
+        }
+        return plain;
+    }
+}
