@@ -133,6 +133,13 @@ class ApiTest {
         Views.Volume volume = client.volumes(ALICE.address()).stream()
                 .filter(v -> v.name().equals("api")).findFirst().orElseThrow();
         assertThat(volume.slices()).hasSize(4);
+        for (var slice : volume.slices()) {
+            assertThat(client.chunks().stream().filter(c -> c.id() == slice.chunkId())
+                    .findFirst().orElseThrow().leases())
+                    .as("members learn who may write each slice from the chunk map")
+                    .contains(new Views.SliceLease(slice.index(), volume.id(), ALICE.address(),
+                            volume.expirySec()));
+        }
         submitAndWait(signed(ALICE, new TxPayload.ExtendVolume(volume.id(), 5, 10_000)));
         assertThat(client.volume(volume.id()).expirySec()).isEqualTo(volume.expirySec() + 5 * 86_400);
     }

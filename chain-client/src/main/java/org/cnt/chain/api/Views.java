@@ -46,8 +46,16 @@ public final class Views {
                          long registeredHeight, List<Long> chunks) {
     }
 
-    /** GET /chunks and /chunks/{id}. */
-    public record Chunk(long id, List<Long> members, long epoch, boolean full, int freshSlices) {
+    /**
+     * GET /chunks and /chunks/{id}: the copy group (farmer ids in member order) and the leases on
+     * the chunk's slices, which its members enforce on every write.
+     */
+    public record Chunk(long id, List<Long> members, long epoch, boolean full, int freshSlices,
+                        List<SliceLease> leases) {
+    }
+
+    /** A volume's hold on one slice of a chunk; an expired lease locks the slice. */
+    public record SliceLease(int slice, long volumeId, Address owner, long expirySec) {
     }
 
     /** GET /volumes/{id} and /volumes?owner=. */

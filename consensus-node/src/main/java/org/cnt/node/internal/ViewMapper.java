@@ -1,8 +1,10 @@
 package org.cnt.node.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.cnt.chain.api.Views;
 import org.cnt.chain.crypto.Address;
 import org.cnt.chain.types.Account;
@@ -13,6 +15,7 @@ import org.cnt.chain.types.ChainParams;
 import org.cnt.chain.types.Chunk;
 import org.cnt.chain.types.Farmer;
 import org.cnt.chain.types.Figures;
+import org.cnt.chain.types.SliceRef;
 import org.cnt.chain.types.Tx;
 import org.cnt.chain.types.Volume;
 
@@ -72,16 +75,36 @@ final class ViewMapper {
     }
 
     Views.Chunk chunk(Chunk chunk) {
+        return chunk(chunk, leasesByChunk().getOrDefault(chunk.id(), List.of()));
+    }
+
+    private Views.Chunk chunk(Chunk chunk, List<Views.SliceLease> leases) {
         return new Views.Chunk(chunk.id(), chunk.members(), chunk.epoch(),
-                chunk.isFull(core.ledger.params), chunk.freshSlices());
+                chunk.isFull(core.ledger.params), chunk.freshSlices(), leases);
     }
 
     List<Views.Chunk> chunks() {
+        Map<Long, List<Views.SliceLease>> leases = leasesByChunk();
         List<Views.Chunk> views = new ArrayList<>();
         for (Chunk chunk : core.ledger.state.chunks().values()) {
-            views.add(chunk(chunk));
+            views.add(chunk(chunk, leases.getOrDefault(chunk.id(), List.of())));
         }
         return views;
+    }
+
+    /** One pass over the volumes; the chain keeps no slice index because nothing else needs it. */
+    private Map<Long, List<Views.SliceLease>> leasesByChunk() {
+        Map<Long, List<Views.SliceLease>> byChunk = new HashMap<>();
+        for (Volume volume : core.ledger.state.volumes().values()) {
+            for (SliceRef slice : volume.slices()) {
+                byChunk.computeIfAbsent(slice.chunkId(), id -> new ArrayList<>()).add(
+                        new Views.SliceLease(slice.index(), volume.id(), volume.owner(),
+                                volume.expirySec()));
+            }
+        }
+        byChunk.values().forEach(list -> list.sort(
+                java.util.Comparator.comparingInt(Views.SliceLease::slice)));
+        return byChunk;
     }
 
     Views.Volume volume(Volume volume) {
