@@ -1,0 +1,201 @@
+package org.cnt.farmer.store;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.cnt.chain.codec.CanonicalWriter;
+import org.cnt.chain.codec.CodecException;
+import org.cnt.farmer.FarmerException;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A farmer's RocksDB: the write-ahead log of every replica it serves (blocks, votes, locks,
+ * commits) and each replica's checkpoint. All writes go through one group-commit thread: it takes
+ * whatever has queued while the previous sync ran and makes it durable with a single synced
+ * batch, so a burst of votes across chunks costs one fsync, never one per entry.
+ */
+public final class ReplicaStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaStore.class);
+    private static final int QUEUE_LIMIT = 16_384;
+    private static final int MAX_BATCH_OPS = 4_096;
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    /** A put (value non-null) or a delete, and what to run once it is durable. */
+    record Op(ColumnFamilyHandle family, byte[] key, byte[] value, Runnable onDurable) {
+    }
+
+    private final DBOptions options;
+    private final ColumnFamilyOptions familyOptions;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private final ColumnFamilyHandle wal;
+    private final ColumnFamilyHandle checkpoints;
+    private final WriteOptions synced = new WriteOptions().setSync(true);
+    private final BlockingQueue<Op> queue = new ArrayBlockingQueue<>(QUEUE_LIMIT);
+    private final Thread writer;
+    private volatile boolean running = true;
+    private volatile String failure;
+    private long batches;
+    private long entries;
+
+    private ReplicaStore(Path dir) throws FarmerException {
+        options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        familyOptions = new ColumnFamilyOptions();
+        List<ColumnFamilyDescriptor> families = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
+                new ColumnFamilyDescriptor(ascii("wal"), familyOptions),
+                new ColumnFamilyDescriptor(ascii("checkpoints"), familyOptions));
+        try {
+            db = RocksDB.open(options, dir.toString(), families, handles);
+        } catch (RocksDBException e) {
+            options.close();
+            familyOptions.close();
+            throw new FarmerException("cannot open the replica database in " + dir + ": "
+                    + e.getMessage() + " (is another farmer using this directory?)", e);
+        }
+        wal = handles.get(1);
+        checkpoints = handles.get(2);
+        writer = Thread.ofPlatform().name("replica-store-writer").daemon().start(this::writeLoop);
+    }
+
+    public static ReplicaStore open(Path dir) throws FarmerException {
+        return new ReplicaStore(dir);
+    }
+
+    /** The log of one replica (a chunk in one membership epoch). */
+    public ChunkLog log(long chunkId, long epoch) throws FarmerException {
+        byte[] prefix = new CanonicalWriter(16).u64(chunkId).u64(epoch).toByteArray();
+        List<ChunkLog.Stored> stored = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(wal)) {
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                byte[] key = it.key();
+                long seq = java.nio.ByteBuffer.wrap(key, 16, 8).getLong();
+                stored.add(new ChunkLog.Stored(seq, WalCodec.decode(it.value())));
+            }
+            Checkpoint checkpoint = null;
+            byte[] value = db.get(checkpoints, prefix);
+            if (value != null) {
+                checkpoint = Checkpoint.decode(value);
+            }
+            return new ChunkLog(this, chunkId, prefix, stored, checkpoint);
+        } catch (RocksDBException | CodecException e) {
+            throw new FarmerException("the log of chunk " + chunkId + " is unreadable: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    void submit(Op op) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            queue.put(op);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    ColumnFamilyHandle walFamily() {
+        return wal;
+    }
+
+    ColumnFamilyHandle checkpointFamily() {
+        return checkpoints;
+    }
+
+    /** Null while healthy; otherwise why the store stopped making anything durable. */
+    public String failure() {
+        return failure;
+    }
+
+    public long batches() {
+        return batches;
+    }
+
+    public long entries() {
+        return entries;
+    }
+
+    private void writeLoop() {
+        List<Op> batch = new ArrayList<>(MAX_BATCH_OPS);
+        while (running || !queue.isEmpty()) {
+            try {
+                Op first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH_OPS - 1);
+                try (WriteBatch write = new WriteBatch()) {
+                    for (Op op : batch) {
+                        if (op.value() == null) {
+                            write.delete(op.family(), op.key());
+                        } else {
+                            write.put(op.family(), op.key(), op.value());
+                        }
+                    }
+                    db.write(synced, write);
+                }
+                batches++;
+                entries += batch.size();
+                for (Op op : batch) {
+                    if (op.onDurable() != null) {
+                        op.onDurable().run();
+                    }
+                }
+            } catch (RocksDBException e) {
+                // Acknowledging anything now could lose it: stop, and the replicas stop voting.
+                failure = "replica database write failed: " + e.getMessage();
+                log.error("{}; this farmer no longer votes or commits", failure);
+                queue.clear();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synced.close();
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+        options.close();
+        familyOptions.close();
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length
+                && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+}

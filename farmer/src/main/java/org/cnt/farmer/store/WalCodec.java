@@ -1,0 +1,55 @@
+package org.cnt.farmer.store;
+
+import org.cnt.chain.codec.CanonicalReader;
+import org.cnt.chain.codec.CanonicalWriter;
+import org.cnt.chain.codec.CodecException;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.micro.QuorumCert;
+import org.cnt.farmer.microchain.WalEntry;
+
+/**
+ * The on-disk form of a replica's write-ahead entries. Snapshots are not entries on disk: the
+ * chunk file and a checkpoint hold them (see {@link ReplicaStore}).
+ */
+final class WalCodec {
+    private WalCodec() {
+    }
+
+    static byte[] encode(long chunkId, WalEntry entry) {
+        CanonicalWriter out = new CanonicalWriter();
+        switch (entry) {
+            case WalEntry.BlockEntry b -> out.u8(1).bytes(
+                    new MicroMessage.Proposal(chunkId, b.block(), b.ops()).toBytes());
+            case WalEntry.VoteEntry v -> out.u8(2).u64(v.view()).u64(v.height());
+            case WalEntry.LockEntry l -> out.u8(3).write(l.lock());
+            case WalEntry.CommitEntry c -> out.u8(5).u64(c.height()).fixed(c.hash().toBytes());
+            case WalEntry.SnapshotEntry s -> throw new IllegalArgumentException(
+                    "snapshots are stored as a checkpoint, not a log entry");
+        }
+        return out.toByteArray();
+    }
+
+    static WalEntry decode(byte[] bytes) throws CodecException {
+        CanonicalReader in = CanonicalReader.of(bytes);
+        int tag = in.u8("wal entry tag");
+        WalEntry entry = switch (tag) {
+            case 1 -> {
+                MicroMessage message = MicroMessage.decode(in.bytes(MicroMessage.MAX_ENCODED_BYTES,
+                        "block"));
+                if (!(message instanceof MicroMessage.Proposal proposal)) {
+                    throw new CodecException("a block entry holds a proposal");
+                }
+                yield new WalEntry.BlockEntry(proposal.block(), proposal.ops());
+            }
+            case 2 -> new WalEntry.VoteEntry(in.u64Max("view", Long.MAX_VALUE),
+                    in.u64Max("height", Long.MAX_VALUE));
+            case 3 -> new WalEntry.LockEntry(QuorumCert.decode(in));
+            case 5 -> new WalEntry.CommitEntry(in.u64Max("height", Long.MAX_VALUE),
+                    Hash.wrap(in.fixed(Hash.SIZE_BYTES, "hash")));
+            default -> throw new CodecException("unknown wal entry tag " + tag);
+        };
+        in.finish("wal entry");
+        return entry;
+    }
+}

@@ -1,0 +1,132 @@
+package org.cnt.farmer.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.MicroBlock;
+import org.cnt.chain.micro.QuorumCert;
+import org.cnt.chain.micro.Wop;
+import org.cnt.farmer.microchain.WalEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplicaStoreTest {
+    private static final KeyPair LEADER = KeyPair.fromLabel("leader");
+    private static final KeyPair OWNER = KeyPair.fromLabel("owner");
+
+    @TempDir
+    Path dir;
+
+    private static WalEntry.BlockEntry block(long height) {
+        ChunkOp op = ChunkOp.WopBatch.sign(OWNER, 1, 7, Hash.ZERO,
+                List.of(new Wop(0, height, 0, new byte[] {(byte) height})));
+        QuorumCert justify = new QuorumCert(7, 0, 0, height - 1, Hash.sha256(new byte[] {
+                (byte) height}), 0, List.of());
+        return new WalEntry.BlockEntry(MicroBlock.propose(LEADER, 0, justify, 0, 0, Hash.ZERO,
+                List.of(op.digest())), List.of(op));
+    }
+
+    @Test
+    void entriesSurviveAReopenInTheOrderTheyWereWritten() throws Exception {
+        List<WalEntry> written = List.of(block(1), new WalEntry.VoteEntry(0, 1),
+                new WalEntry.LockEntry(QuorumCert.genesis(7, 0)),
+                new WalEntry.CommitEntry(1, Hash.sha256(new byte[] {1})));
+        try (ReplicaStore store = ReplicaStore.open(dir)) {
+            ChunkLog log = store.log(7, 0);
+            CountDownLatch durable = new CountDownLatch(written.size());
+            written.forEach(entry -> log.append(entry, durable::countDown));
+            assertThat(durable.await(10, TimeUnit.SECONDS)).isTrue();
+            store.log(8, 0).append(new WalEntry.VoteEntry(3, 3), null);
+        }
+        try (ReplicaStore store = ReplicaStore.open(dir)) {
+            List<WalEntry> back = store.log(7, 0).entries();
+            assertThat(back).hasSize(4);
+            assertThat(((WalEntry.BlockEntry) back.get(0)).block())
+                    .isEqualTo(((WalEntry.BlockEntry) written.get(0)).block());
+            assertThat(back.subList(1, 4)).isEqualTo(written.subList(1, 4));
+            assertThat(store.log(8, 0).entries()).containsExactly(new WalEntry.VoteEntry(3, 3));
+            assertThat(store.log(7, 1).entries()).as("another epoch is another log").isEmpty();
+        }
+    }
+
+    @Test
+    void aCheckpointDropsWhatRecoveryNoLongerNeeds() throws Exception {
+        try (ReplicaStore store = ReplicaStore.open(dir)) {
+            ChunkLog log = store.log(7, 0);
+            for (long h = 1; h <= 4; h++) {
+                log.append(block(h), null);
+                log.append(new WalEntry.VoteEntry(0, h), null);
+                log.append(new WalEntry.CommitEntry(h, Hash.sha256(new byte[] {(byte) h})), null);
+            }
+            CountDownLatch durable = new CountDownLatch(1);
+            log.checkpoint(new Checkpoint(2, Hash.sha256(new byte[] {2}), new byte[] {9}),
+                    durable::countDown);
+            assertThat(durable.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        try (ReplicaStore store = ReplicaStore.open(dir)) {
+            ChunkLog log = store.log(7, 0);
+            assertThat(log.checkpoint().height()).isEqualTo(2);
+            assertThat(log.checkpoint().meta()).containsExactly(9);
+            List<Long> blockHeights = new ArrayList<>();
+            List<Long> commitHeights = new ArrayList<>();
+            for (WalEntry entry : log.entries()) {
+                if (entry instanceof WalEntry.BlockEntry b) {
+                    blockHeights.add(b.block().justify().height() + 1);
+                } else if (entry instanceof WalEntry.CommitEntry c) {
+                    commitHeights.add(c.height());
+                }
+            }
+            assertThat(commitHeights).containsExactly(3L, 4L);
+            assertThat(log.entries()).filteredOn(e -> e instanceof WalEntry.VoteEntry)
+                    .containsExactly(new WalEntry.VoteEntry(0, 4));
+        }
+    }
+
+    @Test
+    void concurrentWritersShareSyncs() throws Exception {
+        try (ReplicaStore store = ReplicaStore.open(dir)) {
+            int chunks = 8;
+            int perChunk = 500;
+            CountDownLatch durable = new CountDownLatch(chunks * perChunk);
+            List<Thread> threads = new ArrayList<>();
+            for (int c = 0; c < chunks; c++) {
+                ChunkLog log = store.log(c, 0);
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < perChunk; i++) {
+                        log.append(new WalEntry.VoteEntry(0, i), durable::countDown);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(durable.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.entries()).isEqualTo((long) chunks * perChunk);
+            assertThat(store.batches()).as("group commit: far fewer syncs than entries")
+                    .isLessThan(store.entries() / 4);
+        }
+    }
+
+    @Test
+    void aChunkFileIsPreallocatedAndKeepsItsPages() throws Exception {
+        Path path = dir.resolve("7.replica");
+        try (ChunkFile file = ChunkFile.open(path, 64 * 1024)) {
+            file.write(4096 * 3 + 10, new byte[] {1, 2, 3});
+            file.sync();
+        }
+        assertThat(path.toFile().length()).isEqualTo(64 * 1024);
+        try (ChunkFile file = ChunkFile.open(path, 64 * 1024)) {
+            Map<Integer, byte[]> pages = file.nonZeroPages(4096);
+            assertThat(pages).containsOnlyKeys(3);
+            assertThat(file.read(4096 * 3 + 9, 5)).containsExactly(0, 1, 2, 3, 0);
+        }
+    }
+}
