@@ -226,6 +226,46 @@ public final class Replica {
         return leading;
     }
 
+    public ReplicaConfig config() {
+        return config;
+    }
+
+    /** A certified block and its certificate: what a reader checks served pages against. */
+    public record Anchor(MicroBlock block, QuorumCert qc) {
+    }
+
+    /**
+     * The certified block whose stated root is this replica's committed state, so pages served
+     * from that state verify against it; null while no such block exists (the leader publishes
+     * one shortly after each commit that changed the chunk).
+     */
+    public Anchor readAnchor() {
+        MicroBlock block = lockBlock();
+        return block != null && block.committedRoot().equals(tree.state().root())
+                ? new Anchor(block, lock) : null;
+    }
+
+    private MicroBlock lockBlock() {
+        BlockTree.Node node = tree.pendingNode(lock.blockHash());
+        if (node == null) {
+            node = tree.committedNode(lock.height());
+        }
+        return node != null && node.block().hash().equals(lock.blockHash()) ? node.block() : null;
+    }
+
+    /**
+     * Whether the committed state changed since the newest certified root statement, so readers
+     * cannot verify it yet: then the leader proposes a block (empty if need be) stating it.
+     */
+    private boolean rootStatementStale() {
+        if (lock.isGenesis()) {
+            return true;
+        }
+        MicroBlock block = lockBlock();
+        return block != null && block.committedHeight() < tree.committedHeight()
+                && !block.committedRoot().equals(tree.state().root());
+    }
+
     private List<ReplicaOutput> drain() {
         List<ReplicaOutput> result = out;
         out = new ArrayList<>();
@@ -252,7 +292,7 @@ public final class Replica {
     }
 
     private boolean hasWork() {
-        if (!pendingOps.isEmpty() || awaitingVotes != null) {
+        if (!pendingOps.isEmpty() || awaitingVotes != null || rootStatementStale()) {
             return true;
         }
         return tree.chainTo(lock.blockHash()) == null ? lock.height() > tree.committedHeight()
@@ -330,7 +370,7 @@ public final class Replica {
                 iterator.remove();
             }
         }
-        if (ops.isEmpty() && !tree.chainHasOps(lock.blockHash())) {
+        if (ops.isEmpty() && !tree.chainHasOps(lock.blockHash()) && !rootStatementStale()) {
             return;
         }
         MicroBlock block = MicroBlock.propose(config.key(), config.self(), lock, view,

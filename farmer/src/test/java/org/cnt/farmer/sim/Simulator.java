@@ -464,6 +464,9 @@ final class Simulator {
                 return false;
             }
             height = h;
+            if (replicas[i].readAnchor() == null) {
+                return false;
+            }
         }
         return client.unacked.isEmpty() && !client.writing;
     }
@@ -482,6 +485,11 @@ final class Simulator {
             }
             check(Arrays.equals(reference, bytes), "replica " + i + " holds other bytes");
             check(root.equals(replicas[i].state().root()), "replica " + i + " has another root");
+            Replica.Anchor anchor = replicas[i].readAnchor();
+            check(anchor.qc().blockHash().equals(anchor.block().hash())
+                    && anchor.qc().verify(configs[i].members(), configs[i].quorum())
+                    && anchor.block().committedRoot().equals(root), "replica " + i
+                    + " offers readers no certified root of its state");
         }
         check(Arrays.equals(reference, client.model), "the replicas do not hold what the client "
                 + "wrote and had acknowledged");
