@@ -22,13 +22,19 @@ final class BlockTree {
     record Node(MicroBlock block, List<ChunkOp> ops, ChunkMeta metaAfter) {
     }
 
+    static final int HISTORY_BLOCKS = 1024;
     private final ChunkState state;
     private final int retainBlocks;
     private final Map<Hash, Node> pending = new HashMap<>();
     private final NavigableMap<Long, Node> recentCommitted = new TreeMap<>();
+    /**
+     * Hashes of the newest committed blocks, by height, and the reverse index: a window, so a
+     * replica that runs for months keeps constant memory.
+     */
+    private final NavigableMap<Long, Hash> committedHashes = new TreeMap<>();
     private final Map<Hash, Long> committedHeights = new HashMap<>();
     private final NavigableMap<Long, Hash> rootAt = new TreeMap<>();
-    private final List<Hash> committedLog = new ArrayList<>();
+    private long committedHeight;
 
     BlockTree(ChunkState state, Hash genesisHash, int retainBlocks) {
         this(state, 0, genesisHash, retainBlocks);
@@ -41,10 +47,8 @@ final class BlockTree {
     BlockTree(ChunkState state, long baseHeight, Hash baseHash, int retainBlocks) {
         this.state = state;
         this.retainBlocks = retainBlocks;
-        for (long h = 0; h < baseHeight; h++) {
-            committedLog.add(null);
-        }
-        committedLog.add(baseHash);
+        committedHeight = baseHeight;
+        committedHashes.put(baseHeight, baseHash);
         committedHeights.put(baseHash, baseHeight);
         rootAt.put(baseHeight, state.root());
         snapshot(baseHeight);
@@ -58,7 +62,7 @@ final class BlockTree {
     private final NavigableMap<Long, Snapshot> snapshots = new TreeMap<>();
 
     private void snapshot(long height) {
-        snapshots.put(height, new Snapshot(height, committedLog.get((int) height), state.meta(),
+        snapshots.put(height, new Snapshot(height, committedHashes.get(height), state.meta(),
                 state.sharedPages()));
         while (snapshots.size() > SNAPSHOTS) {
             snapshots.remove(snapshots.firstKey());
@@ -74,16 +78,16 @@ final class BlockTree {
     }
 
     long committedHeight() {
-        return committedLog.size() - 1;
+        return committedHeight;
     }
 
     Hash committedHash() {
-        return committedLog.getLast();
+        return committedHashes.lastEntry().getValue();
     }
 
-    /** Hashes of the committed chain, index = height; for checkers and catch-up. */
-    List<Hash> committedLog() {
-        return Collections.unmodifiableList(committedLog);
+    /** Hashes of the newest committed blocks by height (at most {@link #HISTORY_BLOCKS}). */
+    NavigableMap<Long, Hash> committedHashes() {
+        return Collections.unmodifiableNavigableMap(committedHashes);
     }
 
     Hash rootAt(long height) {
@@ -177,13 +181,17 @@ final class BlockTree {
         for (Node node : chain) {
             state.applyBlock(node.block().height(), node.ops());
             pending.remove(node.block().hash());
-            committedLog.add(node.block().hash());
-            committedHeights.put(node.block().hash(), node.block().height());
+            committedHeight = node.block().height();
+            committedHashes.put(committedHeight, node.block().hash());
+            committedHeights.put(node.block().hash(), committedHeight);
             recentCommitted.put(node.block().height(), node);
             rootAt.put(node.block().height(), state.root());
             snapshot(node.block().height());
         }
         pending.values().removeIf(node -> node.block().height() <= committedHeight());
+        while (committedHashes.size() > Math.max(HISTORY_BLOCKS, retainBlocks)) {
+            committedHeights.remove(committedHashes.pollFirstEntry().getValue());
+        }
         while (recentCommitted.size() > retainBlocks) {
             long oldest = recentCommitted.firstKey();
             recentCommitted.remove(oldest);

@@ -210,8 +210,13 @@ public final class Replica {
         return tree.committedHeight();
     }
 
-    public List<Hash> committedLog() {
-        return tree.committedLog();
+    /** Hashes of the newest committed blocks by height: a bounded window, for checkers. */
+    public java.util.NavigableMap<Long, Hash> committedHashes() {
+        return tree.committedHashes();
+    }
+
+    public Hash committedHash() {
+        return tree.committedHash();
     }
 
     public ChunkState state() {

@@ -131,7 +131,7 @@ class ReplicaTest {
         tickAll(3);
         for (Replica replica : replicas) {
             assertThat(replica.state().read(0, 2)).containsExactly(5, 5);
-            assertThat(replica.committedLog()).isEqualTo(replicas.get(leader).committedLog());
+            assertThat(replica.committedHashes()).isEqualTo(replicas.get(leader).committedHashes());
         }
         List<MicroMessage.Committed> acks = toClient.stream()
                 .filter(MicroMessage.Committed.class::isInstance)
@@ -261,8 +261,8 @@ class ReplicaTest {
         assertThat(replicas.get(lagging).committedHeight()).isZero();
         dropIf = (from, packet) -> false;
         tickAll(80);
-        assertThat(replicas.get(lagging).committedLog())
-                .isEqualTo(replicas.get(leader).committedLog());
+        assertThat(replicas.get(lagging).committedHashes())
+                .isEqualTo(replicas.get(leader).committedHashes());
         assertThat(replicas.get(lagging).state().root())
                 .isEqualTo(replicas.get(leader).state().root());
     }
