@@ -7,8 +7,51 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cnt bench}: measured figures, each beside a baseline taken in the same run. */
-@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Chain.class})
+@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Chain.class,
+    BenchCommand.Microchain.class})
 final class BenchCommand {
+
+    /** Replicated writes through a node and four farmers on loopback. */
+    @Command(name = "microchain", description = "Committed Wops/s and MiB/s through four "
+            + "farmers on loopback, beside this disk's sequential write speed.")
+    static final class Microchain implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--volume", defaultValue = "64", paramLabel = "MIB",
+                description = "MiB written in each phase (default: ${DEFAULT-VALUE})")
+        int volumeMib;
+
+        @Option(names = "--chunk", defaultValue = "16", paramLabel = "MIB",
+                description = "chunk size of the bench chain (default: ${DEFAULT-VALUE})")
+        int chunkMib;
+
+        @Option(names = "--batch-4k", defaultValue = "64",
+                description = "4 KiB Wops per signed batch (default: ${DEFAULT-VALUE})")
+        int batch4k;
+
+        @Option(names = "--batch-128k", defaultValue = "8",
+                description = "128 KiB Wops per signed batch (default: ${DEFAULT-VALUE})")
+        int batch128k;
+
+        @Option(names = "--in-flight", defaultValue = "64",
+                description = "batches awaiting commit at once (default: ${DEFAULT-VALUE})")
+        int inFlight;
+
+        @Override
+        public Integer call() throws Exception {
+            if (volumeMib < 1 || chunkMib < 1 || batch4k < 1 || batch128k < 1 || inFlight < 1) {
+                throw new CliException("every bench option must be positive");
+            }
+            MicrochainBenchmark.Result r = MicrochainBenchmark.run(volumeMib, chunkMib, batch4k,
+                    batch128k, inFlight);
+            return common.emit(r, out -> out.printf("%.0f committed 4 KiB Wops/s (%d per batch),"
+                    + " %.1f MiB/s with 128 KiB Wops (%d per batch)%ncommit latency p50 %.1f ms,"
+                    + " p99 %.1f ms%nbaseline: this disk writes %.0f MiB/s sequentially%n",
+                    r.wopsPerS4k(), r.wopsPerBatch4k(), r.mibPerS128k(), r.wopsPerBatch128k(),
+                    r.commitP50Ms(), r.commitP99Ms(), r.diskSeqWriteMibPerS()));
+        }
+    }
 
     /** Signed transfers through the real validation, transition and RocksDB commit. */
     @Command(name = "chain", description = "Main-chain throughput of signed transfers.")

@@ -50,10 +50,18 @@ record Context(Path homeOption, String nodeOption, String walletOption, Path pas
     /** Opens the wallet, asking for its passphrase only when it is encrypted. */
     KeyPair key() throws CliException {
         Path file = walletFile();
+        if (!Files.exists(file)) {
+            throw new CliException("no wallet '" + walletName() + "' in " + home()
+                    + "; create one with 'cnt wallet new'");
+        }
+        return keyFrom(file);
+    }
+
+    /** Opens a key file, asking for its passphrase only when it is encrypted. */
+    KeyPair keyFrom(Path file) throws CliException {
         try {
             if (!Files.exists(file)) {
-                throw new CliException("no wallet '" + walletName() + "' in " + home()
-                        + "; create one with 'cnt wallet new'");
+                throw new CliException("no key file " + file);
             }
             char[] passphrase = KeyFile.isEncrypted(file) ? passphrase(false) : null;
             return KeyFile.read(file, passphrase);

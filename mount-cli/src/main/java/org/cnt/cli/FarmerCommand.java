@@ -1,22 +1,82 @@
 package org.cnt.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.cnt.chain.api.TxSender;
 import org.cnt.chain.api.Views;
+import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.types.ChainParams;
 import org.cnt.chain.types.TxPayload;
+import org.cnt.farmer.FarmerConfig;
+import org.cnt.farmer.FarmerDaemon;
+import org.cnt.farmer.FarmerException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cnt farmer}: a farmer's transactions on the main chain. The farmer daemon itself
- * ({@code cnt farmer run}) comes with the farmer module.
+ * {@code cnt farmer}: run the farmer daemon, and a farmer's transactions on the main chain.
  */
-@Command(name = "farmer", description = "Register, update or withdraw a farmer; list farmers.",
-        subcommands = {FarmerCommand.Register.class, FarmerCommand.Update.class,
-            FarmerCommand.Exit.class, FarmerCommand.ListCmd.class})
+@Command(name = "farmer", description = "Run a farmer; register, update or withdraw one; list "
+        + "farmers.", subcommands = {FarmerCommand.Run.class, FarmerCommand.Register.class,
+            FarmerCommand.Update.class, FarmerCommand.Exit.class, FarmerCommand.ListCmd.class})
 final class FarmerCommand {
+
+    /** The daemon: pledge disk, register, serve the chunks the chain assigns. */
+    @Command(name = "run", description = "Run the farmer daemon: register (or update) on the "
+            + "main chain and serve the chunks it assigns.")
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--dir", required = true, paramLabel = "DIR",
+                description = "data directory: replica files and the replica log")
+        Path dir;
+
+        @Option(names = "--capacity", required = true, paramLabel = "SIZE",
+                description = "space to pledge, e.g. 10G; must be free in DIR")
+        String capacity;
+
+        @Option(names = "--listen", required = true, paramLabel = "HOST:PORT",
+                description = "where peers and clients connect (port 0 picks a free one)")
+        String listen;
+
+        @Option(names = "--endpoint", paramLabel = "HOST:PORT",
+                description = "address registered on the chain (default: the listen address)")
+        String endpoint;
+
+        @Option(names = "--key", paramLabel = "FILE",
+                description = "the farmer's key file (default: the wallet)")
+        Path keyFile;
+
+        @Override
+        public Integer call() throws Exception {
+            Context context = common.context();
+            HostPort address = HostPort.parse(listen, "--listen");
+            if (endpoint != null) {
+                HostPort.parse(endpoint, "--endpoint");
+            } else if (address.host().equals("0.0.0.0") || address.host().equals("::")) {
+                throw new CliException("listening on every interface needs --endpoint: the "
+                        + "address peers should dial");
+            }
+            KeyPair key = keyFile != null ? context.keyFrom(keyFile) : context.key();
+            long bytes = Sizes.parseBytes(capacity, ChainParams.MB);
+            FarmerConfig config = FarmerConfig.of(dir, bytes, address.host(), address.port(),
+                    endpoint, context.nodeUrl(), key);
+            FarmerDaemon daemon;
+            try {
+                daemon = FarmerDaemon.start(config);
+            } catch (FarmerException e) {
+                throw new CliException(e.getMessage());
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "farmer-shutdown"));
+            common.out().println("farmer serving on port " + daemon.port() + " from " + dir);
+            common.out().flush();
+            daemon.awaitStop();
+            return 0;
+        }
+    }
 
     private static int sendAndReport(Common common, String done, TxPayload payload)
             throws Exception {

@@ -89,17 +89,8 @@ final class NodeCommand {
         public Integer call() throws Exception {
             Context context = common.context();
             Path dir = dataDir != null ? dataDir : context.home().resolve("node");
-            int colon = listen.lastIndexOf(':');
-            if (colon < 1) {
-                throw new CliException("--listen must be HOST:PORT, got " + listen);
-            }
-            int port;
-            try {
-                port = Integer.parseInt(listen.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new CliException("--listen port is not a number: " + listen);
-            }
-            NodeConfig config = new NodeConfig(dir, listen.substring(0, colon), port, genesis,
+            HostPort address = HostPort.parse(listen, "--listen");
+            NodeConfig config = new NodeConfig(dir, address.host(), address.port(), genesis,
                     NodeConfig.DEFAULT_MEMPOOL_CAPACITY);
             if (genesis == null && !Files.exists(config.storedGenesisFile())) {
                 createDevnet(context, config);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.cnt.chain.api.NodeApiException;
 import org.cnt.chain.api.NodeClient;
+import org.cnt.chain.api.TxSender;
 import org.cnt.chain.api.Views;
 import org.cnt.chain.crypto.Address;
 import org.cnt.chain.crypto.KeyFile;

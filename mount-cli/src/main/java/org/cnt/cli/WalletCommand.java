@@ -3,6 +3,7 @@ package org.cnt.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.cnt.chain.api.TxSender;
 import org.cnt.chain.api.Views;
 import org.cnt.chain.crypto.Address;
 import org.cnt.chain.crypto.KeyFile;

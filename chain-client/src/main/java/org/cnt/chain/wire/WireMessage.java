@@ -173,7 +173,7 @@ public sealed interface WireMessage {
     }
 
     /** Decodes one frame body; anything but exactly one valid message is refused. */
-    static WireMessage decode(byte[] body) throws CodecException {
+    public static WireMessage decode(byte[] body) throws CodecException {
         CanonicalReader in = CanonicalReader.of(body);
         int tag = in.u8("wire message tag");
         WireMessage message = switch (tag) {

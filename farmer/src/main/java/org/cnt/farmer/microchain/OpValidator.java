@@ -84,7 +84,17 @@ public final class OpValidator {
         return false;
     }
 
+    /**
+     * What can never pass is checked first (slice, lease, owner, bounds), so a forged or stray
+     * write is refused for good and not kept waiting as if a session might yet open for it.
+     */
     private Outcome batch(ChunkOp.WopBatch batch, ChunkMeta before) {
+        for (Wop wop : batch.wops()) {
+            Refusal refused = checkPlacement(batch, wop);
+            if (refused != null) {
+                return new Outcome(null, refused);
+            }
+        }
         if (!before.hasSession()) {
             return refuse(Refusal.Reason.NO_SESSION, "no session is open on chunk " + chunkId);
         }
@@ -95,7 +105,7 @@ public final class OpValidator {
         }
         ChunkMeta meta = before;
         for (Wop wop : batch.wops()) {
-            Refusal refused = checkWop(batch, wop, meta);
+            Refusal refused = checkSequence(wop, meta);
             if (refused != null) {
                 return new Outcome(null, refused);
             }
@@ -104,7 +114,7 @@ public final class OpValidator {
         return accept(meta);
     }
 
-    private Refusal checkWop(ChunkOp.WopBatch batch, Wop wop, ChunkMeta meta) {
+    private Refusal checkPlacement(ChunkOp.WopBatch batch, Wop wop) {
         int slice = wop.sliceIndex();
         if (slice >= geometry.sliceCount()) {
             return Refusal.of(Refusal.Reason.SLICE_OUT_OF_RANGE, "slice " + slice + " of a chunk "
@@ -122,21 +132,26 @@ public final class OpValidator {
             return Refusal.of(Refusal.Reason.LEASE_EXPIRED, "the lease of volume "
                     + lease.volumeId() + " expired; extend it to write again");
         }
-        long expected = meta.sliceSeqs()[slice] + 1;
-        if (wop.sliceSeq() != expected) {
-            return wop.sliceSeq() < expected
-                    ? Refusal.of(Refusal.Reason.SEQUENCE_REPLAY, "slice " + slice + " expects "
-                            + "sequence " + expected + ", got " + wop.sliceSeq() + " (replayed write)")
-                    : Refusal.of(Refusal.Reason.SEQUENCE_GAP, "slice " + slice + " expects "
-                            + "sequence " + expected + ", got " + wop.sliceSeq()
-                            + " (an earlier write is missing)");
-        }
         if (wop.endBytes() > geometry.sliceSizeBytes()) {
             return Refusal.of(Refusal.Reason.OUT_OF_BOUNDS, "write of " + wop.data().length
                     + " bytes at " + wop.offsetBytes() + " runs past the "
                     + geometry.sliceSizeBytes() + "-byte slice");
         }
         return null;
+    }
+
+    private static Refusal checkSequence(Wop wop, ChunkMeta meta) {
+        int slice = wop.sliceIndex();
+        long expected = meta.sliceSeqs()[slice] + 1;
+        if (wop.sliceSeq() == expected) {
+            return null;
+        }
+        return wop.sliceSeq() < expected
+                ? Refusal.of(Refusal.Reason.SEQUENCE_REPLAY, "slice " + slice + " expects "
+                        + "sequence " + expected + ", got " + wop.sliceSeq() + " (replayed write)")
+                : Refusal.of(Refusal.Reason.SEQUENCE_GAP, "slice " + slice + " expects "
+                        + "sequence " + expected + ", got " + wop.sliceSeq()
+                        + " (an earlier write is missing)");
     }
 
     private static boolean ownedBy(SliceLease lease, ChunkOp op) {

@@ -332,12 +332,33 @@ public final class Replica {
                     "bad_signature: the owner signature does not verify"));
             return;
         }
+        if (refusedForGood(from, op, digest)) {
+            return;
+        }
         pendingOps.add(digest, op, from);
         int leader = config.leader(view);
         if (leader != config.self() && from >= config.groupSize()) {
             send(leader, new MicroMessage.Submit(config.chunkId(), op));
         }
         maybePropose();
+    }
+
+    /**
+     * Every member checks an operation before it watches the leader for it: one that can never
+     * pass (forged, not the owner's, outside the slice...) is refused to the client at once
+     * instead of making the group change views over it.
+     */
+    private boolean refusedForGood(int from, ChunkOp op, Hash digest) {
+        ChunkMeta meta = tree.metaAfter(lock.blockHash());
+        OpValidator.Outcome outcome = validator.validate(op, meta != null ? meta
+                : tree.state().meta());
+        if (outcome.accepted() || outcome.refusal().transientRefusal()
+                || tree.chainContainsOp(lock.blockHash(), digest)) {
+            return false;
+        }
+        send(from, new MicroMessage.Rejected(config.chunkId(), digest,
+                outcome.refusal().toString()));
+        return true;
     }
 
     // ---- leader

@@ -3,6 +3,7 @@ package org.cnt.farmer.microchain;
 import java.util.List;
 import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.crypto.PublicKey;
+import org.cnt.chain.replication.CopyGroup;
 
 /**
  * One member's view of one chunk's copy group. {@code timeoutTicks} is how many silent ticks make
@@ -46,7 +47,6 @@ public record ReplicaConfig(long chunkId, long epoch, List<PublicKey> members, i
 
     /** {@code leader(view) = members[(h(chunk) + view) mod n]}, with h a fixed mix of the id. */
     public int leader(long view) {
-        long mixed = chunkId * 0x9E3779B97F4A7C15L;
-        return (int) Math.floorMod(mixed + view, (long) members.size());
+        return CopyGroup.leader(chunkId, view, members.size());
     }
 }

@@ -70,7 +70,7 @@ class OpValidatorTest {
     @Test
     void aNonOwnerCannotWriteEvenWithItsOwnValidSignature() {
         assertRefused(ChunkOp.WopBatch.sign(STRANGER, VOLUME, CHUNK, SESSION,
-                List.of(wop(0, 1, 0, 2))), open, Refusal.Reason.WRONG_SESSION);
+                List.of(wop(0, 1, 0, 2))), open, Refusal.Reason.NOT_OWNER);
         ChunkMeta strangerSession = open.withSession(SESSION, STRANGER.publicKey(), VOLUME);
         assertRefused(ChunkOp.WopBatch.sign(STRANGER, VOLUME, CHUNK, SESSION,
                 List.of(wop(0, 1, 0, 2))), strangerSession, Refusal.Reason.NOT_OWNER);
@@ -112,6 +112,10 @@ class OpValidatorTest {
     void writesNeedTheOpenSessionAndOneSessionExcludesAnother() {
         ChunkMeta none = ChunkMeta.empty(TINY.sliceCount());
         assertRefused(batch(OWNER, SESSION, wop(0, 1, 0, 2)), none, Refusal.Reason.NO_SESSION);
+        assertThat(validator.validate(batch(OWNER, SESSION, wop(0, 1, 0, 2)), none).refusal()
+                .transientRefusal()).as("the owner's write waits for its session").isTrue();
+        assertRefused(ChunkOp.WopBatch.sign(STRANGER, VOLUME, CHUNK, SESSION,
+                List.of(wop(0, 1, 0, 2))), none, Refusal.Reason.NOT_OWNER);
         assertRefused(batch(OWNER, OTHER_SESSION, wop(0, 1, 0, 2)), open,
                 Refusal.Reason.WRONG_SESSION);
         assertRefused(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK, OTHER_SESSION), open,

@@ -156,7 +156,7 @@ class ReplicaTest {
                 List.of(new Wop(0, 1, 0, new byte[] {1}))));
         assertThat(toClient).filteredOn(MicroMessage.Rejected.class::isInstance)
                 .extracting(m -> ((MicroMessage.Rejected) m).reason())
-                .anySatisfy(reason -> assertThat(reason).startsWith("wrong_session"));
+                .anySatisfy(reason -> assertThat(reason).startsWith("not_owner"));
     }
 
     @Test

@@ -1,24 +1,21 @@
-package org.cnt.cli;
+package org.cnt.chain.api;
 
 import java.time.Clock;
 import java.time.Duration;
-import org.cnt.chain.api.NodeApiException;
-import org.cnt.chain.api.NodeClient;
-import org.cnt.chain.api.Views;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.types.Tx;
 import org.cnt.chain.types.TxPayload;
 
 /** Signs a payload with the next nonce, submits it, and waits until a block includes it. */
-final class TxSender {
+public final class TxSender {
     private static final Duration INCLUSION_TIMEOUT = Duration.ofSeconds(60);
 
     private TxSender() {
     }
 
     /** The included transaction's status: its id and block height. */
-    static Views.TxStatus send(NodeClient node, KeyPair key, TxPayload payload)
+    public static Views.TxStatus send(NodeClient node, KeyPair key, TxPayload payload)
             throws NodeApiException {
         Hash chainId = node.status().chainId();
         long nonce = node.account(key.address()).nextNonce();

@@ -1,0 +1,16 @@
+package org.cnt.chain.replication;
+
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.micro.MicroMessage;
+
+/**
+ * A verified commit of one operation: the block height holding it and the proof a quorum of the
+ * group signed, checked before this object exists.
+ */
+public record Commit(long chunkId, Hash opDigest, long height, MicroMessage.Committed proof) {
+
+    /** The member that led the certifying block: the best first guess for the next write. */
+    public int leader() {
+        return proof.chain().getLast().leader();
+    }
+}

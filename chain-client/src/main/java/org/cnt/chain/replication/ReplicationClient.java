@@ -1,0 +1,286 @@
+package org.cnt.chain.replication;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.wire.Frames;
+import org.cnt.chain.wire.WireMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes operations through copy groups and reads verified bytes back. A write goes to the
+ * member believed to lead, is sent again to the next member when no proof comes in time, and
+ * completes only with a commit proof signed by a quorum; a read is checked against a certified
+ * root and asked of the next member when a reply does not verify. Thread-safe.
+ *
+ * <p>{@link #submit} blocks while {@code maxInFlight} writes are outstanding: the back-pressure
+ * that keeps a fast writer from queueing without bound in front of a slow group.
+ */
+public final class ReplicationClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReplicationClient.class);
+    private static final long TIMER_MS = 25;
+
+    /** Limits and timing; {@link #defaults()} suits a client of real farmers. */
+    public record Options(int maxInFlight, long attemptTimeoutMs, int maxAttempts,
+                          int pageSizeBytes, int maxFrameBytes) {
+        public static Options defaults() {
+            return new Options(4096, 2_000, 12, 4096, Frames.DEFAULT_MAX_FRAME_BYTES);
+        }
+    }
+
+    private final KeyPair identity;
+    private final CopyGroups groups;
+    private final Options options;
+    private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(1,
+            NioIoHandler.newFactory());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("replication-timer").daemon().unstarted(r));
+    private final Map<String, FarmerChannel> channels = new ConcurrentHashMap<>();
+    private final Map<Hash, PendingWrite> writes = new ConcurrentHashMap<>();
+    private final Map<Long, PendingRead> reads = new ConcurrentHashMap<>();
+    private final Map<Long, Integer> leaderGuess = new ConcurrentHashMap<>();
+    private final Semaphore inFlight;
+    private final AtomicLong nextRequestId = new AtomicLong(1);
+
+    private final class PendingWrite {
+        final ChunkOp op;
+        final CopyGroup group;
+        final CompletableFuture<Commit> future = new CompletableFuture<>();
+        final Set<Integer> refusedBy = new HashSet<>();
+        int member;
+        int attempts;
+        long deadlineMs;
+        String lastRefusal;
+
+        PendingWrite(ChunkOp op, CopyGroup group, int member) {
+            this.op = op;
+            this.group = group;
+            this.member = member;
+        }
+    }
+
+    private final class PendingRead {
+        final WireMessage.ReadRequest request;
+        final CopyGroup group;
+        final CompletableFuture<byte[]> future = new CompletableFuture<>();
+        final StringBuilder failures = new StringBuilder();
+        int member;
+        int attempts;
+        long deadlineMs;
+
+        PendingRead(WireMessage.ReadRequest request, CopyGroup group, int member) {
+            this.request = request;
+            this.group = group;
+            this.member = member;
+        }
+    }
+
+    public ReplicationClient(KeyPair identity, CopyGroups groups, Options options) {
+        this.identity = identity;
+        this.groups = groups;
+        this.options = options;
+        this.inFlight = new Semaphore(options.maxInFlight());
+        timer.scheduleWithFixedDelay(this::checkDeadlines, TIMER_MS, TIMER_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Orders an owner-signed operation on its chunk's micro-chain; completes with its proof. */
+    public CompletableFuture<Commit> submit(ChunkOp op) throws ReplicationException,
+            InterruptedException {
+        CopyGroup group = groups.group(op.chunkId());
+        inFlight.acquire();
+        int leader = leaderGuess.getOrDefault(op.chunkId(),
+                CopyGroup.leader(op.chunkId(), 0, group.size()));
+        PendingWrite write = new PendingWrite(op, group, leader);
+        PendingWrite existing = writes.putIfAbsent(op.digest(), write);
+        if (existing != null) {
+            inFlight.release();
+            return existing.future;
+        }
+        write.future.whenComplete((commit, error) -> {
+            writes.remove(op.digest(), write);
+            inFlight.release();
+        });
+        sendWrite(write);
+        return write.future;
+    }
+
+    /**
+     * Committed bytes of a chunk, verified against a root a quorum certified at a height of at
+     * least {@code minHeight}.
+     */
+    public CompletableFuture<byte[]> read(long chunkId, long offsetBytes, int lengthBytes,
+                                          long minHeight) throws ReplicationException {
+        CopyGroup group = groups.group(chunkId);
+        WireMessage.ReadRequest request = new WireMessage.ReadRequest(
+                nextRequestId.getAndIncrement(), chunkId, offsetBytes, lengthBytes, minHeight);
+        int first = Math.floorMod(leaderGuess.getOrDefault(chunkId, 0) + 1, group.size());
+        PendingRead read = new PendingRead(request, group, first);
+        reads.put(request.requestId(), read);
+        read.future.whenComplete((bytes, error) -> reads.remove(request.requestId()));
+        sendRead(read);
+        return read.future;
+    }
+
+    private synchronized void sendWrite(PendingWrite write) {
+        write.attempts++;
+        write.deadlineMs = System.currentTimeMillis() + options.attemptTimeoutMs();
+        channel(write.group.endpoints().get(write.member)).send(new WireMessage.Micro(
+                new MicroMessage.Submit(write.op.chunkId(), write.op)));
+    }
+
+    private synchronized void sendRead(PendingRead read) {
+        read.attempts++;
+        read.deadlineMs = System.currentTimeMillis() + options.attemptTimeoutMs();
+        channel(read.group.endpoints().get(read.member)).send(read.request);
+    }
+
+    private FarmerChannel channel(String endpoint) {
+        return channels.computeIfAbsent(endpoint, e -> new FarmerChannel(e, identity, io,
+                options.maxFrameBytes(), this::onMessage));
+    }
+
+    private void onMessage(String endpoint, WireMessage message) {
+        switch (message) {
+            case WireMessage.Micro micro when micro.message()
+                    instanceof MicroMessage.Committed committed -> onCommitted(committed);
+            case WireMessage.Micro micro when micro.message()
+                    instanceof MicroMessage.Rejected rejected -> onRejected(endpoint, rejected);
+            case WireMessage.ReadReply reply -> onReadReply(endpoint, reply);
+            case WireMessage.Failure failure -> onReadFailure(endpoint, failure);
+            default -> log.debug("ignoring {} from {}", message.getClass().getSimpleName(),
+                    endpoint);
+        }
+    }
+
+    private void onCommitted(MicroMessage.Committed committed) {
+        PendingWrite write = writes.get(committed.opDigest());
+        if (write == null || committed.chunkId() != write.op.chunkId()
+                || !committed.proves(write.group.members(), write.group.quorum())) {
+            return;
+        }
+        Commit commit = new Commit(committed.chunkId(), committed.opDigest(),
+                committed.chain().getFirst().height(), committed);
+        leaderGuess.put(committed.chunkId(), commit.leader());
+        write.future.complete(commit);
+    }
+
+    /**
+     * One member's refusal is not the group's: a faulty member could refuse anything. The write
+     * fails once f + 1 members refused it, so at least one honest member did.
+     */
+    private synchronized void onRejected(String endpoint, MicroMessage.Rejected rejected) {
+        PendingWrite write = writes.get(rejected.opDigest());
+        if (write == null) {
+            return;
+        }
+        int member = write.group.endpoints().indexOf(endpoint);
+        String reason = rejected.reason();
+        if (reason.startsWith("busy")) {
+            write.deadlineMs = System.currentTimeMillis() + 50;
+            return;
+        }
+        if (reason.startsWith("not_leased") && write.attempts < options.maxAttempts()) {
+            // A lease rented a moment ago reaches the farmers with the next chain head.
+            write.deadlineMs = System.currentTimeMillis() + 250;
+            write.lastRefusal = reason;
+            return;
+        }
+        if (reason.startsWith("not_member")) {
+            groups.invalidate(write.op.chunkId());
+        } else if (member >= 0) {
+            write.refusedBy.add(member);
+            write.lastRefusal = reason;
+        }
+        int faults = (write.group.size() - 1) / 3;
+        if (write.refusedBy.size() >= faults + 1) {
+            write.future.completeExceptionally(new ReplicationException.Refused(reason));
+            return;
+        }
+        write.member = (write.member + 1) % write.group.size();
+        sendWrite(write);
+    }
+
+    private synchronized void onReadReply(String endpoint, WireMessage.ReadReply reply) {
+        PendingRead read = reads.get(reply.requestId());
+        if (read == null) {
+            return;
+        }
+        byte[] bytes = reply.verifiedBytes(read.request, read.group.members(),
+                read.group.quorum(), options.pageSizeBytes());
+        if (bytes != null) {
+            read.future.complete(bytes);
+            return;
+        }
+        log.warn("farmer {} served chunk {} bytes that do not verify; asking another member",
+                endpoint, read.request.chunkId());
+        nextReadMember(read, endpoint + ": reply did not verify");
+    }
+
+    private synchronized void onReadFailure(String endpoint, WireMessage.Failure failure) {
+        PendingRead read = reads.get(failure.requestId());
+        if (read != null) {
+            nextReadMember(read, endpoint + ": " + failure.reason());
+        }
+    }
+
+    private void nextReadMember(PendingRead read, String why) {
+        read.failures.append(read.failures.isEmpty() ? "" : "; ").append(why);
+        if (read.attempts >= Math.max(options.maxAttempts(), read.group.size())) {
+            read.future.completeExceptionally(new ReplicationException("no member of chunk "
+                    + read.request.chunkId() + "'s group served a verified read: "
+                    + read.failures));
+            return;
+        }
+        read.member = (read.member + 1) % read.group.size();
+        sendRead(read);
+    }
+
+    private synchronized void checkDeadlines() {
+        long now = System.currentTimeMillis();
+        for (PendingWrite write : writes.values()) {
+            if (write.future.isDone() || now < write.deadlineMs) {
+                continue;
+            }
+            if (write.attempts >= options.maxAttempts()) {
+                write.future.completeExceptionally(new ReplicationException("chunk "
+                        + write.op.chunkId() + ": no commit after " + write.attempts
+                        + " attempts" + (write.lastRefusal == null ? ""
+                        : " (last refusal: " + write.lastRefusal + ")")));
+                continue;
+            }
+            write.member = (write.member + 1) % write.group.size();
+            sendWrite(write);
+        }
+        for (PendingRead read : reads.values()) {
+            if (!read.future.isDone() && now >= read.deadlineMs) {
+                nextReadMember(read, "member " + read.member + " did not answer in time");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        channels.values().forEach(FarmerChannel::close);
+        ReplicationException closed = new ReplicationException("the replication client closed");
+        writes.values().forEach(w -> w.future.completeExceptionally(closed));
+        reads.values().forEach(r -> r.future.completeExceptionally(closed));
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

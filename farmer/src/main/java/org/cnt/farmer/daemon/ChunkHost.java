@@ -1,0 +1,348 @@
+package org.cnt.farmer.daemon;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.cnt.chain.codec.CodecException;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.crypto.PublicKey;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.MicroBlock;
+import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.micro.Wop;
+import org.cnt.chain.wire.WireMessage;
+import org.cnt.farmer.FarmerException;
+import org.cnt.farmer.microchain.ChunkGeometry;
+import org.cnt.farmer.microchain.ChunkMeta;
+import org.cnt.farmer.microchain.Replica;
+import org.cnt.farmer.microchain.ReplicaConfig;
+import org.cnt.farmer.microchain.ReplicaOutput;
+import org.cnt.farmer.microchain.WalEntry;
+import org.cnt.farmer.store.Checkpoint;
+import org.cnt.farmer.store.ChunkFile;
+import org.cnt.farmer.store.ChunkLog;
+import org.cnt.farmer.store.ReplicaStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one replica on real I/O: every input goes through the replica's own single-threaded
+ * executor, persist requests go to the group-committed log, committed blocks reach the chunk file
+ * only after their commit record is durable (so recovery can always redo them), and the file is
+ * synced and checkpointed every {@link #CHECKPOINT_EVERY_BLOCKS} blocks.
+ */
+final class ChunkHost implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ChunkHost.class);
+    static final int CHECKPOINT_EVERY_BLOCKS = 512;
+    private static final int MAX_QUEUED_INPUTS = 4096;
+    private static final int MAX_WAITING_READS = 256;
+    private static final long READ_WAIT_MS = 3_000;
+
+    private final ReplicaConfig config;
+    private final ChunkLog chunkLog;
+    private final ChunkFile file;
+    private final EventExecutor executor;
+    private final Outbox outbox;
+    private final ReadService reads;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final TreeMap<Long, ReplicaOutput.Commit> awaitingDurable = new TreeMap<>();
+    private final ArrayDeque<WaitingRead> waitingReads = new ArrayDeque<>();
+    private Replica replica;
+    private long fileHeight;
+    private long checkpointHeight;
+    private long lastLoggedHeight;
+    private ScheduledFuture<?> ticker;
+    private volatile boolean closed;
+
+    private record WaitingRead(WireMessage.ReadRequest request, int clientId, long untilMs) {
+    }
+
+    private ChunkHost(ReplicaConfig config, ChunkLog chunkLog, ChunkFile file,
+                      EventExecutor executor, Outbox outbox, ReadService reads) {
+        this.config = config;
+        this.chunkLog = chunkLog;
+        this.file = file;
+        this.executor = executor;
+        this.outbox = outbox;
+        this.reads = reads;
+    }
+
+    /**
+     * Opens the replica of {@code config}'s chunk from its file and log: the checkpointed state
+     * plus every logged block, with committed blocks above the checkpoint written to the file
+     * again (a crash may have left them half written).
+     */
+    static ChunkHost open(ReplicaConfig config, ReplicaStore store, Path chunkDir,
+                          EventExecutor executor, Outbox outbox, ReadService reads)
+            throws FarmerException {
+        ChunkGeometry geometry = config.geometry();
+        Path path = chunkDir.resolve(config.chunkId() + "-" + config.epoch() + ".replica");
+        ChunkFile file;
+        try {
+            file = ChunkFile.open(path, geometry.chunkSizeBytes());
+        } catch (IOException e) {
+            throw new FarmerException("cannot open the replica file " + path + ": "
+                    + e.getMessage(), e);
+        }
+        try {
+            ChunkLog chunkLog = store.log(config.chunkId(), config.epoch());
+            ChunkHost host = new ChunkHost(config, chunkLog, file, executor, outbox, reads);
+            host.recover();
+            return host;
+        } catch (FarmerException | IOException | CodecException | RuntimeException e) {
+            closeQuietly(file);
+            throw e instanceof FarmerException fe ? fe : new FarmerException("cannot recover the "
+                    + "replica of chunk " + config.chunkId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void recover() throws IOException, CodecException {
+        List<WalEntry> entries = new ArrayList<>();
+        Checkpoint checkpoint = chunkLog.checkpoint();
+        if (checkpoint != null) {
+            ChunkMeta meta = ChunkMeta.decode(checkpoint.meta(), config.geometry().sliceCount());
+            entries.add(new WalEntry.SnapshotEntry(checkpoint.height(), checkpoint.hash(), meta,
+                    file.nonZeroPages(config.geometry().pageSizeBytes())));
+            checkpointHeight = checkpoint.height();
+        }
+        List<WalEntry> logged = chunkLog.entries();
+        entries.addAll(logged);
+        replica = Replica.recover(config, entries);
+        Map<Hash, WalEntry.BlockEntry> blocks = new HashMap<>();
+        Map<Long, Hash> commits = new HashMap<>();
+        for (WalEntry entry : logged) {
+            if (entry instanceof WalEntry.BlockEntry b) {
+                blocks.put(b.block().hash(), b);
+            } else if (entry instanceof WalEntry.CommitEntry c) {
+                commits.put(c.height(), c.hash());
+            }
+        }
+        fileHeight = checkpointHeight;
+        for (long h = checkpointHeight + 1; h <= replica.committedHeight(); h++) {
+            WalEntry.BlockEntry block = blocks.get(commits.get(h));
+            applyToFile(block.block(), block.ops());
+        }
+        lastLoggedHeight = fileHeight;
+        log.info("chunk {} epoch {}: recovered at committed height {} (checkpoint {}, {} log "
+                + "entries)", config.chunkId(), config.epoch(), fileHeight, checkpointHeight,
+                logged.size());
+    }
+
+    void start(long tickMs) {
+        ticker = executor.scheduleAtFixedRate(() -> run(replica::onTick), tickMs, tickMs,
+                TimeUnit.MILLISECONDS);
+    }
+
+    long chunkId() {
+        return config.chunkId();
+    }
+
+    ReplicaConfig config() {
+        return config;
+    }
+
+    /** The member index of a key in this group, or -1. */
+    int memberIndex(PublicKey key) {
+        return config.members().indexOf(key);
+    }
+
+    /**
+     * Queues a message from a member or a client. Returns false when the replica is too far
+     * behind its inputs: the caller drops the message (the protocol resends) or tells the
+     * client it is busy.
+     */
+    boolean offer(int from, MicroMessage message) {
+        if (closed || queued.incrementAndGet() > MAX_QUEUED_INPUTS) {
+            queued.decrementAndGet();
+            return false;
+        }
+        executor.execute(() -> {
+            queued.decrementAndGet();
+            run(() -> replica.onMessage(from, message));
+        });
+        return true;
+    }
+
+    void read(WireMessage.ReadRequest request, PublicKey reader, int clientId) {
+        executor.execute(() -> {
+            String refusal = reads.authorize(config, request, reader);
+            if (refusal != null) {
+                outbox.toClient(clientId, new WireMessage.Failure(request.requestId(), refusal));
+            } else if (!serveRead(request, clientId)) {
+                if (waitingReads.size() >= MAX_WAITING_READS) {
+                    outbox.toClient(clientId, new WireMessage.Failure(request.requestId(),
+                            "busy: too many reads wait for a certified root; retry"));
+                } else {
+                    waitingReads.add(new WaitingRead(request, clientId,
+                            System.currentTimeMillis() + READ_WAIT_MS));
+                }
+            }
+        });
+    }
+
+    /** Observers for tests and status, read on the replica's thread. */
+    <T> T inspect(java.util.function.Function<Replica, T> query) throws Exception {
+        return executor.submit(() -> query.apply(replica)).get(10, TimeUnit.SECONDS);
+    }
+
+    private boolean serveRead(WireMessage.ReadRequest request, int clientId) {
+        Replica.Anchor anchor = replica.readAnchor();
+        if (anchor == null || anchor.block().committedHeight() < request.minHeight()) {
+            return false;
+        }
+        outbox.toClient(clientId, reads.reply(request, replica.state(), anchor));
+        return true;
+    }
+
+    private void retryReads() {
+        long now = System.currentTimeMillis();
+        int count = waitingReads.size();
+        for (int i = 0; i < count; i++) {
+            WaitingRead waiting = waitingReads.poll();
+            if (serveRead(waiting.request(), waiting.clientId())) {
+                continue;
+            }
+            if (now > waiting.untilMs()) {
+                outbox.toClient(waiting.clientId(), new WireMessage.Failure(
+                        waiting.request().requestId(), "behind: no certified state at height "
+                        + waiting.request().minHeight() + " yet; try another member"));
+            } else {
+                waitingReads.add(waiting);
+            }
+        }
+    }
+
+    private void run(java.util.function.Supplier<List<ReplicaOutput>> input) {
+        if (closed) {
+            return;
+        }
+        try {
+            handle(input.get());
+            if (!waitingReads.isEmpty()) {
+                retryReads();
+            }
+        } catch (IOException e) {
+            log.error("chunk {}: replica file failed, closing this replica: {}",
+                    config.chunkId(), e.getMessage());
+            close();
+        }
+    }
+
+    private void handle(List<ReplicaOutput> outputs) throws IOException {
+        for (ReplicaOutput output : outputs) {
+            switch (output) {
+                case ReplicaOutput.Send send -> {
+                    if (send.to() < config.groupSize()) {
+                        outbox.toMember(config.chunkId(), send.to(), send.message());
+                    } else {
+                        outbox.toClient(send.to(), new WireMessage.Micro(send.message()));
+                    }
+                }
+                case ReplicaOutput.Persist persist -> persist(persist);
+                case ReplicaOutput.Commit commit -> awaitingDurable.put(commit.block().height(),
+                        commit);
+            }
+        }
+    }
+
+    private void persist(ReplicaOutput.Persist persist) throws IOException {
+        long token = persist.token();
+        switch (persist.entry()) {
+            case WalEntry.SnapshotEntry snapshot -> installSnapshot(snapshot);
+            case WalEntry.CommitEntry commit -> chunkLog.append(commit, () -> executor.execute(
+                    () -> run(() -> {
+                        applyDurable(commit.height());
+                        return replica.onPersisted(token);
+                    })));
+            default -> chunkLog.append(persist.entry(), () -> executor.execute(
+                    () -> run(() -> replica.onPersisted(token))));
+        }
+    }
+
+    private void applyDurable(long durableHeight) {
+        try {
+            while (!awaitingDurable.isEmpty() && awaitingDurable.firstKey() <= durableHeight) {
+                ReplicaOutput.Commit commit = awaitingDurable.pollFirstEntry().getValue();
+                if (commit.block().height() == fileHeight + 1) {
+                    applyToFile(commit.block(), commit.ops());
+                }
+            }
+            if (fileHeight - checkpointHeight >= CHECKPOINT_EVERY_BLOCKS) {
+                checkpoint();
+            }
+            if (fileHeight - lastLoggedHeight >= 1000) {
+                lastLoggedHeight = fileHeight;
+                log.debug("chunk {}: committed height {}", config.chunkId(), fileHeight);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void applyToFile(MicroBlock block, List<ChunkOp> ops) throws IOException {
+        for (ChunkOp op : ops) {
+            if (op instanceof ChunkOp.WopBatch batch) {
+                for (Wop wop : batch.wops()) {
+                    file.write((long) wop.sliceIndex() * config.geometry().sliceSizeBytes()
+                            + wop.offsetBytes(), wop.data());
+                }
+            }
+        }
+        fileHeight = block.height();
+    }
+
+    /** The file holds the replica's committed state exactly when no commit awaits it. */
+    private void checkpoint() throws IOException {
+        if (fileHeight != replica.committedHeight()) {
+            return;
+        }
+        file.sync();
+        checkpointHeight = fileHeight;
+        chunkLog.checkpoint(new Checkpoint(fileHeight, replica.committedHash(),
+                replica.state().meta().toBytes()), null);
+    }
+
+    /** A verified snapshot from a peer replaces the file whole, then becomes the checkpoint. */
+    private void installSnapshot(WalEntry.SnapshotEntry snapshot) throws IOException {
+        int pageSize = config.geometry().pageSizeBytes();
+        byte[] zero = new byte[pageSize];
+        for (int page = 0; page < config.geometry().pageCount(); page++) {
+            byte[] content = snapshot.pages().get(page);
+            file.write((long) page * pageSize, content == null ? zero : content);
+        }
+        file.sync();
+        awaitingDurable.headMap(snapshot.height(), true).clear();
+        fileHeight = snapshot.height();
+        checkpointHeight = snapshot.height();
+        chunkLog.checkpoint(new Checkpoint(snapshot.height(), snapshot.hash(),
+                snapshot.meta().toBytes()), null);
+        log.info("chunk {}: installed a verified snapshot at height {} from a peer",
+                config.chunkId(), snapshot.height());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        executor.execute(() -> closeQuietly(file));
+    }
+
+    private static void closeQuietly(ChunkFile file) {
+        try {
+            file.close();
+        } catch (IOException e) {
+            log.warn("closing {}: {}", file.path(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.cnt.farmer.daemon;
+
+import io.netty.channel.EventLoopGroup;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.wire.WireMessage;
+
+/**
+ * One link per peer farmer, shared by every chunk both serve. A replica broadcasts the same
+ * message to each member in turn, so the last encoding is kept per thread and reused.
+ */
+final class PeerLinks implements AutoCloseable {
+    private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+    private final AtomicReference<ChainView> view;
+    private final KeyPair key;
+    private final EventLoopGroup group;
+    private final int maxFrameBytes;
+    private final ThreadLocal<Encoded> lastEncoded = new ThreadLocal<>();
+
+    private record Encoded(MicroMessage message, byte[] body) {
+    }
+
+    PeerLinks(AtomicReference<ChainView> view, KeyPair key, EventLoopGroup group,
+              int maxFrameBytes) {
+        this.view = view;
+        this.key = key;
+        this.group = group;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    void send(long chunkId, int member, MicroMessage message) {
+        String endpoint = view.get().endpoint(chunkId, member);
+        if (endpoint == null) {
+            return;
+        }
+        Encoded last = lastEncoded.get();
+        if (last == null || last.message() != message) {
+            last = new Encoded(message, new WireMessage.Micro(message).toBytes());
+            lastEncoded.set(last);
+        }
+        links.computeIfAbsent(endpoint, e -> new PeerLink(e, key, group, maxFrameBytes))
+                .send(last.body());
+    }
+
+    long dropped() {
+        return links.values().stream().mapToLong(PeerLink::dropped).sum();
+    }
+
+    @Override
+    public void close() {
+        links.values().forEach(PeerLink::close);
+        links.clear();
+    }
+}

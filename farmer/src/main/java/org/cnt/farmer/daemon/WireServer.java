@@ -1,0 +1,51 @@
+package org.cnt.farmer.daemon;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import org.cnt.chain.wire.WirePipeline;
+import org.cnt.farmer.FarmerException;
+
+/** The farmer's listening socket: every accepted connection gets the CNT pipeline. */
+final class WireServer implements AutoCloseable {
+    /** Per connection: beyond this many queued bytes a peer counts as slow (see handlers). */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(8 << 20, 32 << 20);
+    private final Channel channel;
+
+    WireServer(EventLoopGroup group, String host, int port, int maxFrameBytes,
+               Map<Long, ChunkHost> hosts, ClientConnections clients) throws FarmerException {
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        WirePipeline.install(ch.pipeline(), maxFrameBytes,
+                                new InboundHandler(hosts, clients));
+                    }
+                });
+        try {
+            channel = bootstrap.bind(host, port).sync().channel();
+        } catch (Exception e) {
+            throw new FarmerException("cannot listen on " + host + ":" + port + ": "
+                    + e.getMessage() + " (is the port taken?)", e);
+        }
+    }
+
+    int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}

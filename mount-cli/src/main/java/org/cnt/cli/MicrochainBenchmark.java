@@ -1,0 +1,216 @@
+package org.cnt.cli;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.cnt.chain.api.NodeClient;
+import org.cnt.chain.api.TxSender;
+import org.cnt.chain.api.Views;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.Wop;
+import org.cnt.chain.replication.ChainCopyGroups;
+import org.cnt.chain.replication.ReplicationClient;
+import org.cnt.chain.types.ChainParams;
+import org.cnt.chain.types.Genesis;
+import org.cnt.chain.types.SliceRef;
+import org.cnt.chain.types.TxPayload;
+
+/**
+ * {@code cnt bench microchain}: a consensus node and four farmers on loopback, each farmer on
+ * its own directory of the same disk, and the replication client writing random (so
+ * incompressible, like encrypted) data through them. Figures: committed 4 KiB Wops per second,
+ * MiB per second with 128 KiB Wops, and commit latency; the baseline is the same disk's
+ * sequential write speed, measured in the same run.
+ */
+final class MicrochainBenchmark {
+    private static final KeyPair OWNER = KeyPair.fromLabel("bench-microchain-owner");
+    private static final int SLICE_BYTES = 1 << 20;
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Result(double wopsPerS4k, double mibPerS128k, double commitP50Ms, double commitP99Ms,
+                  double diskSeqWriteMibPerS, int wopsPerBatch4k, int wopsPerBatch128k,
+                  long mib4k, long mib128k, int farmers, int chunks) {
+    }
+
+    private record Phase(double seconds, long wops, List<Double> latenciesMs) {
+    }
+
+    private MicrochainBenchmark() {
+    }
+
+    static Result run(int volumeMib, int chunkMib, int wopsPerBatch4k, int wopsPerBatch128k,
+                      int inFlight) throws Exception {
+        Path root = Files.createTempDirectory("cnt-bench-microchain");
+        try {
+            return runIn(root, volumeMib, chunkMib, wopsPerBatch4k, wopsPerBatch128k, inFlight);
+        } finally {
+            try (Stream<Path> files = Files.walk(root)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static Result runIn(Path root, int volumeMib, int chunkMib, int wopsPerBatch4k,
+                                int wopsPerBatch128k, int inFlight) throws Exception {
+        double diskMibPerS = diskSequentialWrite(root.resolve("baseline"), 512);
+        ChainParams d = ChainParams.defaults();
+        ChainParams params = new ChainParams((long) chunkMib * ChainParams.MB, SLICE_BYTES, 4,
+                200, d.connectorWeightPpm(), d.minPriceUcntPerMd(), 20, 365, 7, 1000);
+        int chunks = (volumeMib + chunkMib - 1) / chunkMib;
+        long capacity = (long) (chunks + 1) * chunkMib * ChainParams.MB;
+        try (LocalNetwork net = LocalNetwork.start(root, "bench", params,
+                List.of(new Genesis.Allocation(OWNER.address(), Long.MAX_VALUE / 4)), 4,
+                capacity, Clock.systemUTC(), new LocalNetwork.Timing(50, 20, 200))) {
+            NodeClient chain = net.client();
+            awaitChunks(chain, chunks);
+            TxSender.send(chain, OWNER, new TxPayload.RentVolume("bench", volumeMib, 30,
+                    chain.quote(volumeMib, 30).costUcnt()));
+            Views.Volume volume = chain.volumes(OWNER.address()).getFirst();
+            awaitServed(net, chunks);
+            try (ReplicationClient client = new ReplicationClient(OWNER,
+                    new ChainCopyGroups(chain), new ReplicationClient.Options(inFlight, 5_000,
+                    20, 4096, org.cnt.chain.wire.Frames.DEFAULT_MAX_FRAME_BYTES))) {
+                Writer writer = new Writer(client, volume);
+                writer.openSessions();
+                Phase small = writer.write(4096, wopsPerBatch4k, (long) volumeMib << 20);
+                Phase large = writer.write(128 << 10, wopsPerBatch128k, (long) volumeMib << 20);
+                List<Double> latencies = new ArrayList<>(small.latenciesMs());
+                latencies.addAll(large.latenciesMs());
+                latencies.sort(Double::compare);
+                return new Result(small.wops() / small.seconds(),
+                        large.wops() * 128.0 / 1024 / large.seconds(),
+                        percentile(latencies, 0.50), percentile(latencies, 0.99), diskMibPerS,
+                        wopsPerBatch4k, wopsPerBatch128k, volumeMib, volumeMib, 4, chunks);
+            }
+        }
+    }
+
+    /** Writes the whole volume once in Wops of {@code wopBytes}, pipelined across chunks. */
+    private static final class Writer {
+        private final ReplicationClient client;
+        private final Views.Volume volume;
+        private final Hash session = Hash.sha256("bench-session".getBytes());
+        private final long[] nextSeq;
+        private final byte[] random = new byte[4 << 20];
+
+        Writer(ReplicationClient client, Views.Volume volume) {
+            this.client = client;
+            this.volume = volume;
+            this.nextSeq = new long[volume.slices().size()];
+            Arrays.fill(nextSeq, 1);
+            new Random(42).nextBytes(random);
+        }
+
+        void openSessions() throws Exception {
+            List<CompletableFuture<?>> opened = new ArrayList<>();
+            volume.slices().stream().map(SliceRef::chunkId).distinct().forEach(chunk -> {
+                try {
+                    opened.add(client.submit(ChunkOp.OpenSession.sign(OWNER, volume.id(), chunk,
+                            session)));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new))
+                    .get(60, TimeUnit.SECONDS);
+        }
+
+        Phase write(int wopBytes, int wopsPerBatch, long totalBytes) throws Exception {
+            int wopsPerSlice = SLICE_BYTES / wopBytes;
+            int batchesPerSlice = Math.max(1, wopsPerSlice / wopsPerBatch);
+            int perBatch = Math.min(wopsPerBatch, wopsPerSlice);
+            List<CompletableFuture<Double>> done = new ArrayList<>();
+            long wops = 0;
+            long start = System.nanoTime();
+            int sliceCount = (int) Math.min(volume.slices().size(), totalBytes / SLICE_BYTES);
+            // Round-robin over slices so every chunk's group works at once.
+            for (int round = 0; round < batchesPerSlice; round++) {
+                for (int s = 0; s < sliceCount; s++) {
+                    SliceRef slice = volume.slices().get(s);
+                    List<Wop> batch = new ArrayList<>(perBatch);
+                    for (int w = 0; w < perBatch; w++) {
+                        int offset = (round * perBatch + w) * wopBytes;
+                        int from = (int) ((wops * wopBytes) % (random.length - wopBytes));
+                        batch.add(new Wop(slice.index(), nextSeq[s]++, offset,
+                                Arrays.copyOfRange(random, from, from + wopBytes)));
+                        wops++;
+                    }
+                    long submitted = System.nanoTime();
+                    done.add(client.submit(ChunkOp.WopBatch.sign(OWNER, volume.id(),
+                            slice.chunkId(), session, batch))
+                            .thenApply(commit -> (System.nanoTime() - submitted) / 1e6));
+                }
+            }
+            List<Double> latencies = new ArrayList<>();
+            for (CompletableFuture<Double> future : done) {
+                latencies.add(future.get(120, TimeUnit.SECONDS));
+            }
+            return new Phase((System.nanoTime() - start) / 1e9, wops, latencies);
+        }
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1,
+                Math.floor(p * sorted.size())));
+    }
+
+    /** The disk's own speed: 1 MiB sequential writes and one sync, as the farmers' files see it. */
+    static double diskSequentialWrite(Path file, int mib) throws IOException {
+        ByteBuffer block = ByteBuffer.allocateDirect(1 << 20);
+        byte[] noise = new byte[1 << 20];
+        new Random(1).nextBytes(noise);
+        block.put(noise);
+        long start = System.nanoTime();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (int i = 0; i < mib; i++) {
+                block.flip();
+                while (block.hasRemaining()) {
+                    channel.write(block);
+                }
+                block.limit(block.capacity());
+            }
+            channel.force(true);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Files.delete(file);
+        return mib / seconds;
+    }
+
+    private static void awaitChunks(NodeClient chain, int chunks) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (chain.chunks().stream().filter(Views.Chunk::full).count() < chunks) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the farmers never formed " + chunks
+                        + " full copy groups");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    private static void awaitServed(LocalNetwork net, int chunks) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (net.farmers().stream().anyMatch(f -> f.chunks().size() < chunks)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the farmers never served their chunks");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+}
