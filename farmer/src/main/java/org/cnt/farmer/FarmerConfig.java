@@ -31,7 +31,7 @@ public record FarmerConfig(Path dir, long capacityBytes, String listenHost, int 
                                   int listenPort, String endpoint, String nodeUrl,
                                   KeyPair key) {
         return new FarmerConfig(dir, capacityBytes, listenHost, listenPort, endpoint, nodeUrl,
-                key, 50, 20, 500, 2, Frames.DEFAULT_MAX_FRAME_BYTES);
+                key, 100, 20, 500, 2, Frames.DEFAULT_MAX_FRAME_BYTES);
     }
 
     public FarmerConfig withTiming(long newTickMs, int newLeaderTimeoutTicks,

@@ -76,7 +76,7 @@ final class MicrochainBenchmark {
         long capacity = (long) (chunks + 1) * chunkMib * ChainParams.MB;
         try (LocalNetwork net = LocalNetwork.start(root, "bench", params,
                 List.of(new Genesis.Allocation(OWNER.address(), Long.MAX_VALUE / 4)), 4,
-                capacity, Clock.systemUTC(), new LocalNetwork.Timing(50, 20, 200))) {
+                capacity, Clock.systemUTC(), new LocalNetwork.Timing(100, 20, 200))) {
             NodeClient chain = net.client();
             awaitChunks(chain, chunks);
             TxSender.send(chain, OWNER, new TxPayload.RentVolume("bench", volumeMib, 30,

@@ -50,7 +50,7 @@ final class CntProcesses implements AutoCloseable {
     private ProcessBuilder builder(List<String> args) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()));
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseZGC", "-jar", jar.toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("CNT_HOME", home.toString());

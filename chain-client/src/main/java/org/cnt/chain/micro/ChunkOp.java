@@ -40,13 +40,19 @@ public sealed interface ChunkOp {
     }
 
     default byte[] toBytes() {
-        return new CanonicalWriter(body().length + Signature.SIZE_BYTES).fixed(body())
+        byte[] body = body();
+        return new CanonicalWriter(body.length + Signature.SIZE_BYTES).fixed(body)
                 .fixed(signature()).toByteArray();
     }
 
     private static CanonicalWriter header(int tag, long volumeId, long chunkId, Hash sessionId,
                                           PublicKey owner) {
-        return new CanonicalWriter().u8(tag).u8(1).u64(volumeId).u64(chunkId)
+        return header(tag, volumeId, chunkId, sessionId, owner, 128);
+    }
+
+    private static CanonicalWriter header(int tag, long volumeId, long chunkId, Hash sessionId,
+                                          PublicKey owner, int capacityBytes) {
+        return new CanonicalWriter(capacityBytes).u8(tag).u8(1).u64(volumeId).u64(chunkId)
                 .fixed(sessionId.toBytes()).fixed(owner.toBytes());
     }
 
@@ -90,18 +96,28 @@ public sealed interface ChunkOp {
         }
     }
 
-    /** Wops on slices of this chunk, written inside the session. */
+    /**
+     * Wops on slices of this chunk, written inside the session. The digest is computed once, when
+     * the batch is built: every member asks for it many times, and a batch can be megabytes.
+     */
     record WopBatch(long volumeId, long chunkId, Hash sessionId, PublicKey owner, List<Wop> wops,
-                    byte[] signature) implements ChunkOp {
+                    byte[] signature, Hash digest) implements ChunkOp {
         static final int TAG = 0x57;
         public static final int MAX_WOPS = 4096;
 
+        /** The digest argument is ignored: it is always computed from the body. */
         public WopBatch {
             wops = List.copyOf(wops);
             if (wops.isEmpty() || wops.size() > MAX_WOPS) {
                 throw new IllegalArgumentException("a batch holds 1.." + MAX_WOPS + " Wops, got "
                         + wops.size());
             }
+            digest = Hash.sha256(bodyOf(volumeId, chunkId, sessionId, owner, wops));
+        }
+
+        public WopBatch(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
+                        List<Wop> wops, byte[] signature) {
+            this(volumeId, chunkId, sessionId, owner, wops, signature, null);
         }
 
         public static WopBatch sign(KeyPair owner, long volumeId, long chunkId, Hash sessionId,
@@ -114,7 +130,17 @@ public sealed interface ChunkOp {
 
         @Override
         public byte[] body() {
-            CanonicalWriter out = header(TAG, volumeId, chunkId, sessionId, owner).u32(wops.size());
+            return bodyOf(volumeId, chunkId, sessionId, owner, wops);
+        }
+
+        private static byte[] bodyOf(long volumeId, long chunkId, Hash sessionId,
+                                     PublicKey owner, List<Wop> wops) {
+            long size = 128;
+            for (Wop wop : wops) {
+                size += wop.data().length + 24;
+            }
+            CanonicalWriter out = header(TAG, volumeId, chunkId, sessionId, owner,
+                    (int) Math.min(size, MAX_ENCODED_BYTES)).u32(wops.size());
             for (Wop wop : wops) {
                 out.write(wop);
             }
@@ -131,12 +157,19 @@ public sealed interface ChunkOp {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof WopBatch b && Arrays.equals(toBytes(), b.toBytes());
+            return other instanceof WopBatch b && digest.equals(b.digest)
+                    && Arrays.equals(signature, b.signature);
         }
 
         @Override
         public int hashCode() {
-            return digest().hashCode();
+            return digest.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "WopBatch[volume " + volumeId + ", chunk " + chunkId + ", " + wops.size()
+                    + " wops, digest " + digest + "]";
         }
     }
 

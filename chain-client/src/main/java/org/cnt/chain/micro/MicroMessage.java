@@ -22,14 +22,34 @@ public sealed interface MicroMessage {
 
     int tag();
 
+    /** Roughly the encoded size, so large messages are written without regrowing buffers. */
+    default int sizeHintBytes() {
+        return 256;
+    }
+
+    private static int dataBytes(List<ChunkOp> ops) {
+        long total = 1024;
+        for (ChunkOp op : ops) {
+            if (op instanceof ChunkOp.WopBatch batch) {
+                total += batch.dataBytes() + 24L * batch.wops().size();
+            }
+            total += 256;
+        }
+        return (int) Math.min(total, MAX_ENCODED_BYTES);
+    }
+
     default byte[] toBytes() {
-        CanonicalWriter out = new CanonicalWriter().u8(tag()).u8(1);
+        CanonicalWriter out = new CanonicalWriter(sizeHintBytes()).u8(tag()).u8(1);
         encodeBody(out);
         return out.toByteArray();
     }
 
     /** A client's (or a forwarding member's) operation for the leader to order. */
     record Submit(long chunkId, ChunkOp op) implements MicroMessage {
+        public int sizeHintBytes() {
+            return MicroMessage.dataBytes(List.of(op));
+        }
+
         public int tag() {
             return 1;
         }
@@ -43,6 +63,10 @@ public sealed interface MicroMessage {
     record Proposal(long chunkId, MicroBlock block, List<ChunkOp> ops) implements MicroMessage {
         public Proposal {
             ops = List.copyOf(ops);
+        }
+
+        public int sizeHintBytes() {
+            return MicroMessage.dataBytes(ops) + 64 * block.opDigests().size();
         }
 
         public int tag() {

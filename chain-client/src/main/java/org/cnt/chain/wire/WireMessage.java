@@ -76,6 +76,20 @@ public sealed interface WireMessage {
             return 3;
         }
 
+        /** The same bytes as the generic path, copied once: proposals run to megabytes. */
+        @Override
+        public byte[] toBytes() {
+            byte[] inner = message.toBytes();
+            byte[] out = new byte[5 + inner.length];
+            out[0] = 3;
+            out[1] = (byte) (inner.length >>> 24);
+            out[2] = (byte) (inner.length >>> 16);
+            out[3] = (byte) (inner.length >>> 8);
+            out[4] = (byte) inner.length;
+            System.arraycopy(inner, 0, out, 5, inner.length);
+            return out;
+        }
+
         public void encodeBody(CanonicalWriter out) {
             out.bytes(message.toBytes());
         }

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class ChunkHost implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChunkHost.class);
     static final int CHECKPOINT_EVERY_BLOCKS = 512;
+    /** Checkpoint after this much logged write data too, so the log stays small in RocksDB. */
+    static final long CHECKPOINT_EVERY_BYTES = 32L << 20;
     private static final int MAX_QUEUED_INPUTS = 4096;
     private static final int MAX_WAITING_READS = 256;
     private static final long READ_WAIT_MS = 3_000;
@@ -60,6 +62,7 @@ final class ChunkHost implements AutoCloseable {
     private long fileHeight;
     private long checkpointHeight;
     private long lastLoggedHeight;
+    private long loggedBytes;
     private ScheduledFuture<?> ticker;
     private volatile boolean closed;
 
@@ -226,7 +229,13 @@ final class ChunkHost implements AutoCloseable {
             return;
         }
         try {
+            long viewBefore = replica.view();
             handle(input.get());
+            if (replica.view() != viewBefore) {
+                log.info("chunk {}: view {} (leader member {}), committed height {}",
+                        config.chunkId(), replica.view(), config.leader(replica.view()),
+                        replica.committedHeight());
+            }
             if (!waitingReads.isEmpty()) {
                 retryReads();
             }
@@ -263,8 +272,15 @@ final class ChunkHost implements AutoCloseable {
                         applyDurable(commit.height());
                         return replica.onPersisted(token);
                     })));
-            default -> chunkLog.append(persist.entry(), () -> executor.execute(
-                    () -> run(() -> replica.onPersisted(token))));
+            default -> {
+                if (persist.entry() instanceof WalEntry.BlockEntry block) {
+                    for (ChunkOp op : block.ops()) {
+                        loggedBytes += op instanceof ChunkOp.WopBatch b ? b.dataBytes() : 0;
+                    }
+                }
+                chunkLog.append(persist.entry(), () -> executor.execute(
+                        () -> run(() -> replica.onPersisted(token))));
+            }
         }
     }
 
@@ -276,7 +292,8 @@ final class ChunkHost implements AutoCloseable {
                     applyToFile(commit.block(), commit.ops());
                 }
             }
-            if (fileHeight - checkpointHeight >= CHECKPOINT_EVERY_BLOCKS) {
+            if (fileHeight - checkpointHeight >= CHECKPOINT_EVERY_BLOCKS
+                    || loggedBytes >= CHECKPOINT_EVERY_BYTES) {
                 checkpoint();
             }
             if (fileHeight - lastLoggedHeight >= 1000) {
@@ -300,15 +317,17 @@ final class ChunkHost implements AutoCloseable {
         fileHeight = block.height();
     }
 
-    /** The file holds the replica's committed state exactly when no commit awaits it. */
+    /** Syncs the file, which holds exactly the committed state at {@code fileHeight}. */
     private void checkpoint() throws IOException {
-        if (fileHeight != replica.committedHeight()) {
+        ChunkMeta meta = replica.committedMeta(fileHeight);
+        Hash hash = replica.committedHash(fileHeight);
+        if (meta == null || hash == null) {
             return;
         }
         file.sync();
         checkpointHeight = fileHeight;
-        chunkLog.checkpoint(new Checkpoint(fileHeight, replica.committedHash(),
-                replica.state().meta().toBytes()), null);
+        loggedBytes = 0;
+        chunkLog.checkpoint(new Checkpoint(fileHeight, hash, meta.toBytes()), null);
     }
 
     /** A verified snapshot from a peer replaces the file whole, then becomes the checkpoint. */

@@ -17,7 +17,18 @@ import org.cnt.chain.micro.QuorumCert;
  * digests, the last certified by the reply's certificate. A lying peer's reply is dropped whole.
  */
 final class CertifiedRuns {
+    /** A reply stops after the block that crosses this, so it always fits one frame. */
+    static final long MAX_RESPONSE_DATA_BYTES = 16 << 20;
+
     private CertifiedRuns() {
+    }
+
+    private static long dataBytes(BlockTree.Node node) {
+        long total = 0;
+        for (ChunkOp op : node.ops()) {
+            total += Replica.dataBytes(op);
+        }
+        return total;
     }
 
     static MicroMessage.BlockResponse respond(ReplicaConfig config, BlockTree tree,
@@ -26,16 +37,20 @@ final class CertifiedRuns {
             return null;
         }
         List<BlockTree.Node> nodes = new ArrayList<>();
+        long bytes = 0;
         for (long h = request.fromHeight(); h <= tree.committedHeight()
-                && nodes.size() < request.maxBlocks(); h++) {
-            nodes.add(tree.committedNode(h));
+                && nodes.size() < request.maxBlocks() && bytes < MAX_RESPONSE_DATA_BYTES; h++) {
+            BlockTree.Node node = tree.committedNode(h);
+            nodes.add(node);
+            bytes += dataBytes(node);
         }
         List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
         List<BlockTree.Node> above = chain == null ? List.of() : chain;
         for (BlockTree.Node node : above) {
             if (node.block().height() >= request.fromHeight()
-                    && nodes.size() < request.maxBlocks()) {
+                    && nodes.size() < request.maxBlocks() && bytes < MAX_RESPONSE_DATA_BYTES) {
                 nodes.add(node);
+                bytes += dataBytes(node);
             }
         }
         if (nodes.isEmpty()) {

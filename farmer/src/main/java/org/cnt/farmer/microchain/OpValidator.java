@@ -19,9 +19,22 @@ public final class OpValidator {
         }
     }
 
+    private static final int VERIFIED_SIGNATURES = 8192;
     private final long chunkId;
     private final ChunkGeometry geometry;
     private final LeaseView leases;
+    /**
+     * Operations whose signature already verified, by digest, with the signature that did: an
+     * operation is validated again at each proposal and vote, and Ed25519 is the dearest step.
+     */
+    private final java.util.LinkedHashMap<org.cnt.chain.crypto.Hash, byte[]> verified =
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(
+                        java.util.Map.Entry<org.cnt.chain.crypto.Hash, byte[]> eldest) {
+                    return size() > VERIFIED_SIGNATURES;
+                }
+            };
 
     public OpValidator(long chunkId, ChunkGeometry geometry, LeaseView leases) {
         this.chunkId = chunkId;
@@ -34,7 +47,7 @@ public final class OpValidator {
             return refuse(Refusal.Reason.WRONG_CHUNK, "operation is for chunk " + op.chunkId()
                     + ", this is chunk " + chunkId);
         }
-        if (!op.signatureValid()) {
+        if (!signatureValid(op)) {
             return refuse(Refusal.Reason.BAD_SIGNATURE, "the owner signature does not verify");
         }
         return switch (op) {
@@ -42,6 +55,19 @@ public final class OpValidator {
             case ChunkOp.CloseSession close -> close(close, before);
             case ChunkOp.WopBatch batch -> batch(batch, before);
         };
+    }
+
+    /** Whether the owner signed the operation; each (digest, signature) pair verified once. */
+    public boolean signatureValid(ChunkOp op) {
+        byte[] known = verified.get(op.digest());
+        if (known != null && java.util.Arrays.equals(known, op.signature())) {
+            return true;
+        }
+        if (!op.signatureValid()) {
+            return false;
+        }
+        verified.put(op.digest(), op.signature().clone());
+        return true;
     }
 
     private Outcome open(ChunkOp.OpenSession open, ChunkMeta before) {

@@ -26,6 +26,11 @@ public final class Replica {
     /** A follower forgets a forwarded operation after this many views without it committing. */
     private static final int MAX_FORWARD_VIEWS = 3;
     private static final int SYNC_TICKS = 30;
+    /**
+     * A block stops taking operations past this much written data, so proposals and catch-up
+     * replies stay well inside a frame and votes are not held up behind one huge transfer.
+     */
+    static final long MAX_BLOCK_DATA_BYTES = 4 << 20;
 
     private final ReplicaConfig config;
     private BlockTree tree;
@@ -219,6 +224,17 @@ public final class Replica {
         return tree.committedHash();
     }
 
+    /** The hash of a recent committed block, or null beyond the window. */
+    public Hash committedHash(long height) {
+        return tree.committedHashes().get(height);
+    }
+
+    /** The chunk metadata at one of the last few committed heights, or null. */
+    public ChunkMeta committedMeta(long height) {
+        BlockTree.Snapshot snapshot = tree.snapshotAt(height);
+        return snapshot == null ? null : snapshot.meta();
+    }
+
     public ChunkState state() {
         return tree.state();
     }
@@ -327,7 +343,7 @@ public final class Replica {
                     "busy: " + config.maxPendingOps() + " operations are waiting; retry"));
             return;
         }
-        if (!op.signatureValid()) {
+        if (!validator.signatureValid(op)) {
             send(from, new MicroMessage.Rejected(config.chunkId(), digest,
                     "bad_signature: the owner signature does not verify"));
             return;
@@ -382,12 +398,15 @@ public final class Replica {
             return;
         }
         List<ChunkOp> ops = new ArrayList<>();
+        long blockBytes = 0;
         var iterator = pendingOps.asMap().entrySet().iterator();
-        while (iterator.hasNext() && ops.size() < config.maxOpsPerBlock()) {
+        while (iterator.hasNext() && ops.size() < config.maxOpsPerBlock()
+                && blockBytes < MAX_BLOCK_DATA_BYTES) {
             var entry = iterator.next();
             OpValidator.Outcome outcome = validator.validate(entry.getValue().op(), meta);
             if (outcome.accepted()) {
                 ops.add(entry.getValue().op());
+                blockBytes += dataBytes(entry.getValue().op());
                 meta = outcome.after();
             } else if (!outcome.refusal().transientRefusal()
                     && !tree.chainContainsOp(lock.blockHash(), entry.getKey())) {
@@ -494,6 +513,10 @@ public final class Replica {
         tree.add(block, proposal.ops(), meta);
         progress();
         castVote(block, proposal.ops(), List.of());
+    }
+
+    static long dataBytes(ChunkOp op) {
+        return op instanceof ChunkOp.WopBatch batch ? batch.dataBytes() : 0;
     }
 
     /** A member vouches only for a root it holds itself (DESIGN.md: clients verify reads by it). */

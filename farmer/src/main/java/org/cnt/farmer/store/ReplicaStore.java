@@ -32,6 +32,7 @@ public final class ReplicaStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaStore.class);
     private static final int QUEUE_LIMIT = 16_384;
     private static final int MAX_BATCH_OPS = 4_096;
+    private static final long SLOW_SYNC_MS = 200;
 
     static {
         RocksDB.loadLibrary();
@@ -56,8 +57,12 @@ public final class ReplicaStore implements AutoCloseable {
     private long entries;
 
     private ReplicaStore(Path dir) throws FarmerException {
-        options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
-        familyOptions = new ColumnFamilyOptions();
+        options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setMaxBackgroundJobs(2);
+        // Logged blocks are deleted at each checkpoint, mostly before their memtable flushes:
+        // room for several memtables keeps a burst of writes from stalling on a flush.
+        familyOptions = new ColumnFamilyOptions().setWriteBufferSize(64L << 20)
+                .setMaxWriteBufferNumber(4);
         List<ColumnFamilyDescriptor> families = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
                 new ColumnFamilyDescriptor(ascii("wal"), familyOptions),
@@ -143,15 +148,23 @@ public final class ReplicaStore implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH_OPS - 1);
+                long started = System.nanoTime();
+                long bytes = 0;
                 try (WriteBatch write = new WriteBatch()) {
                     for (Op op : batch) {
                         if (op.value() == null) {
                             write.delete(op.family(), op.key());
                         } else {
                             write.put(op.family(), op.key(), op.value());
+                            bytes += op.value().length;
                         }
                     }
                     db.write(synced, write);
+                }
+                long tookMs = (System.nanoTime() - started) / 1_000_000;
+                if (tookMs >= SLOW_SYNC_MS) {
+                    log.warn("slow log sync: {} ms for {} entries ({} KiB); votes wait on it",
+                            tookMs, batch.size(), bytes >> 10);
                 }
                 batches++;
                 entries += batch.size();
