@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  */
 final class CntProcesses implements AutoCloseable {
     private static final Pattern SERVING = Pattern.compile("serving (http://[0-9.]+:[0-9]+)");
+    private static final Pattern FARMING = Pattern.compile("farmer serving on port ([0-9]+)");
 
     /** A finished command. */
     record Result(int code, String out, String err) {
@@ -28,6 +29,10 @@ final class CntProcesses implements AutoCloseable {
 
     /** A running node and the URL it announced. */
     record Node(Process process, String url) {
+    }
+
+    /** A running farmer and the port it announced. */
+    record Farmer(Process process, int port) {
     }
 
     private final Path home;
@@ -77,16 +82,35 @@ final class CntProcesses implements AutoCloseable {
     Node startNode(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("node", "run"));
         all.addAll(List.of(args));
-        ProcessBuilder builder = builder(all);
-        builder.redirectError(home.resolve("node-" + started.size() + ".log").toFile());
+        Started daemon = startDaemon(all, SERVING, "node");
+        return new Node(daemon.process(), daemon.announced());
+    }
+
+    /**
+     * Starts {@code cnt [global options] farmer run ...}: {@code args} holds everything after
+     * {@code cnt}. Waits (at most 90 s) until the farmer announces its port.
+     */
+    Farmer startFarmer(String... args) throws Exception {
+        Started daemon = startDaemon(List.of(args), FARMING, "farmer");
+        return new Farmer(daemon.process(), Integer.parseInt(daemon.announced()));
+    }
+
+    private record Started(Process process, String announced) {
+    }
+
+    private Started startDaemon(List<String> args, Pattern announcement, String kind)
+            throws Exception {
+        Path log = home.resolve(kind + "-" + started.size() + ".log");
+        ProcessBuilder builder = builder(args);
+        builder.redirectError(log.toFile());
         Process process = builder.start();
         started.add(process);
         BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
-        CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<String> found = CompletableFuture.supplyAsync(() -> {
             try {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    Matcher m = SERVING.matcher(line);
+                    Matcher m = announcement.matcher(line);
                     if (m.find()) {
                         return m.group(1);
                     }
@@ -96,13 +120,13 @@ final class CntProcesses implements AutoCloseable {
                 return null;
             }
         }, readers);
-        String found = url.get(60, TimeUnit.SECONDS);
-        if (found == null) {
-            throw new AssertionError("the node exited before serving: "
-                    + Files.readString(home.resolve("node-" + (started.size() - 1) + ".log")));
+        String announced = found.get(90, TimeUnit.SECONDS);
+        if (announced == null) {
+            throw new AssertionError("the " + kind + " exited before serving: "
+                    + Files.readString(log));
         }
         readers.execute(() -> lines.lines().forEach(line -> { }));
-        return new Node(process, found);
+        return new Started(process, announced);
     }
 
     /** SIGKILL, as {@code kill -9}: no shutdown hook runs. */

@@ -218,4 +218,40 @@ class ReplicationTest {
             assertThat(((MicroMessage.Rejected) answer).reason()).startsWith("lease_expired");
         }
     }
+
+    @Test
+    void writesGoOnAfterTheLeaderStops() throws Exception {
+        SliceRef slice = volume.slices().getFirst();
+        long chunk = slice.chunkId();
+        Hash session = Hash.sha256("session-failover".getBytes());
+        Commit opened = client.submit(ChunkOp.OpenSession.sign(OWNER, volume.id(), chunk,
+                session)).get(20, TimeUnit.SECONDS);
+        org.cnt.chain.replication.CopyGroup group = new ChainCopyGroups(chain).group(chunk);
+        String leaderEndpoint = group.endpoints().get(opened.leader());
+        int leader = -1;
+        for (int i = 0; i < farmers.size(); i++) {
+            if (leaderEndpoint.endsWith(":" + farmers.get(i).port())) {
+                leader = i;
+            }
+        }
+        assertThat(leader).isNotNegative();
+        byte[] expected = new byte[64 * 4096];
+        new Random(3).nextBytes(expected);
+        List<CompletableFuture<Commit>> commits = new ArrayList<>();
+        for (int seq = 1; seq <= 64; seq++) {
+            if (seq == 16) {
+                net.stopFarmer(leader);
+            }
+            int offset = (seq - 1) * 4096;
+            commits.add(client.submit(ChunkOp.WopBatch.sign(OWNER, volume.id(), chunk, session,
+                    List.of(new Wop(slice.index(), seq, offset,
+                            java.util.Arrays.copyOfRange(expected, offset, offset + 4096))))));
+        }
+        long height = 0;
+        for (CompletableFuture<Commit> commit : commits) {
+            height = Math.max(height, commit.get(60, TimeUnit.SECONDS).height());
+        }
+        assertThat(client.read(chunk, (long) slice.index() * SLICE, expected.length, height)
+                .get(20, TimeUnit.SECONDS)).isEqualTo(expected);
+    }
 }

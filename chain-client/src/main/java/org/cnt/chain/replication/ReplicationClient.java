@@ -39,7 +39,7 @@ public final class ReplicationClient implements AutoCloseable {
     public record Options(int maxInFlight, long attemptTimeoutMs, int maxAttempts,
                           int pageSizeBytes, int maxFrameBytes) {
         public static Options defaults() {
-            return new Options(4096, 2_000, 12, 4096, Frames.DEFAULT_MAX_FRAME_BYTES);
+            return new Options(64, 2_000, 12, 4096, Frames.DEFAULT_MAX_FRAME_BYTES);
         }
     }
 
@@ -142,6 +142,21 @@ public final class ReplicationClient implements AutoCloseable {
         write.deadlineMs = System.currentTimeMillis() + options.attemptTimeoutMs();
         channel(write.group.endpoints().get(write.member)).send(new WireMessage.Micro(
                 new MicroMessage.Submit(write.op.chunkId(), write.op)));
+    }
+
+    /**
+     * A write that got no proof in time goes to every member (as PBFT clients do): each one then
+     * watches the leader for it, so a dead leader is replaced after one timeout, not after the
+     * members notice one by one.
+     */
+    private synchronized void broadcastWrite(PendingWrite write) {
+        write.attempts++;
+        write.deadlineMs = System.currentTimeMillis() + options.attemptTimeoutMs();
+        WireMessage.Micro submit = new WireMessage.Micro(new MicroMessage.Submit(
+                write.op.chunkId(), write.op));
+        for (String endpoint : write.group.endpoints()) {
+            channel(endpoint).send(submit);
+        }
     }
 
     private synchronized void sendRead(PendingRead read) {
@@ -264,8 +279,7 @@ public final class ReplicationClient implements AutoCloseable {
                         : " (last refusal: " + write.lastRefusal + ")")));
                 continue;
             }
-            write.member = (write.member + 1) % write.group.size();
-            sendWrite(write);
+            broadcastWrite(write);
         }
         for (PendingRead read : reads.values()) {
             if (!read.future.isDone() && now >= read.deadlineMs) {

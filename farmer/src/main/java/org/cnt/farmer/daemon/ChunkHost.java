@@ -51,7 +51,7 @@ final class ChunkHost implements AutoCloseable {
 
     private final ReplicaConfig config;
     private final ChunkLog chunkLog;
-    private final ChunkFile file;
+    private final ReplicaFile file;
     private final EventExecutor executor;
     private final Outbox outbox;
     private final ReadService reads;
@@ -61,15 +61,15 @@ final class ChunkHost implements AutoCloseable {
     private Replica replica;
     private long fileHeight;
     private long checkpointHeight;
-    private long lastLoggedHeight;
     private long loggedBytes;
+    private boolean checkpointing;
     private ScheduledFuture<?> ticker;
     private volatile boolean closed;
 
     private record WaitingRead(WireMessage.ReadRequest request, int clientId, long untilMs) {
     }
 
-    private ChunkHost(ReplicaConfig config, ChunkLog chunkLog, ChunkFile file,
+    private ChunkHost(ReplicaConfig config, ChunkLog chunkLog, ReplicaFile file,
                       EventExecutor executor, Outbox outbox, ReadService reads) {
         this.config = config;
         this.chunkLog = chunkLog;
@@ -85,8 +85,8 @@ final class ChunkHost implements AutoCloseable {
      * again (a crash may have left them half written).
      */
     static ChunkHost open(ReplicaConfig config, ReplicaStore store, Path chunkDir,
-                          EventExecutor executor, Outbox outbox, ReadService reads)
-            throws FarmerException {
+                          EventExecutor executor, java.util.concurrent.Executor fileWriter,
+                          Outbox outbox, ReadService reads) throws FarmerException {
         ChunkGeometry geometry = config.geometry();
         Path path = chunkDir.resolve(config.chunkId() + "-" + config.epoch() + ".replica");
         ChunkFile file;
@@ -98,7 +98,8 @@ final class ChunkHost implements AutoCloseable {
         }
         try {
             ChunkLog chunkLog = store.log(config.chunkId(), config.epoch());
-            ChunkHost host = new ChunkHost(config, chunkLog, file, executor, outbox, reads);
+            ChunkHost host = new ChunkHost(config, chunkLog,
+                    new ReplicaFile(file, geometry, fileWriter), executor, outbox, reads);
             host.recover();
             return host;
         } catch (FarmerException | IOException | CodecException | RuntimeException e) {
@@ -114,7 +115,7 @@ final class ChunkHost implements AutoCloseable {
         if (checkpoint != null) {
             ChunkMeta meta = ChunkMeta.decode(checkpoint.meta(), config.geometry().sliceCount());
             entries.add(new WalEntry.SnapshotEntry(checkpoint.height(), checkpoint.hash(), meta,
-                    file.nonZeroPages(config.geometry().pageSizeBytes())));
+                    file.nonZeroPages()));
             checkpointHeight = checkpoint.height();
         }
         List<WalEntry> logged = chunkLog.entries();
@@ -131,10 +132,9 @@ final class ChunkHost implements AutoCloseable {
         }
         fileHeight = checkpointHeight;
         for (long h = checkpointHeight + 1; h <= replica.committedHeight(); h++) {
-            WalEntry.BlockEntry block = blocks.get(commits.get(h));
-            applyToFile(block.block(), block.ops());
+            file.applyNow(blocks.get(commits.get(h)).ops());
+            fileHeight = h;
         }
-        lastLoggedHeight = fileHeight;
         log.info("chunk {} epoch {}: recovered at committed height {} (checkpoint {}, {} log "
                 + "entries)", config.chunkId(), config.epoch(), fileHeight, checkpointHeight,
                 logged.size());
@@ -228,25 +228,19 @@ final class ChunkHost implements AutoCloseable {
         if (closed) {
             return;
         }
-        try {
-            long viewBefore = replica.view();
-            handle(input.get());
-            if (replica.view() != viewBefore) {
-                log.info("chunk {}: view {} (leader member {}), committed height {}",
-                        config.chunkId(), replica.view(), config.leader(replica.view()),
-                        replica.committedHeight());
-            }
-            if (!waitingReads.isEmpty()) {
-                retryReads();
-            }
-        } catch (IOException e) {
-            log.error("chunk {}: replica file failed, closing this replica: {}",
-                    config.chunkId(), e.getMessage());
-            close();
+        long viewBefore = replica.view();
+        handle(input.get());
+        if (replica.view() != viewBefore) {
+            log.info("chunk {}: view {} (leader member {}), committed height {}",
+                    config.chunkId(), replica.view(), config.leader(replica.view()),
+                    replica.committedHeight());
+        }
+        if (!waitingReads.isEmpty()) {
+            retryReads();
         }
     }
 
-    private void handle(List<ReplicaOutput> outputs) throws IOException {
+    private void handle(List<ReplicaOutput> outputs) {
         for (ReplicaOutput output : outputs) {
             switch (output) {
                 case ReplicaOutput.Send send -> {
@@ -263,11 +257,11 @@ final class ChunkHost implements AutoCloseable {
         }
     }
 
-    private void persist(ReplicaOutput.Persist persist) throws IOException {
+    private void persist(ReplicaOutput.Persist persist) {
         long token = persist.token();
         switch (persist.entry()) {
             case WalEntry.SnapshotEntry snapshot -> installSnapshot(snapshot);
-            case WalEntry.CommitEntry commit -> chunkLog.append(commit, () -> executor.execute(
+            case WalEntry.CommitEntry commit -> chunkLog.append(commit, () -> post(
                     () -> run(() -> {
                         applyDurable(commit.height());
                         return replica.onPersisted(token);
@@ -278,73 +272,74 @@ final class ChunkHost implements AutoCloseable {
                         loggedBytes += op instanceof ChunkOp.WopBatch b ? b.dataBytes() : 0;
                     }
                 }
-                chunkLog.append(persist.entry(), () -> executor.execute(
+                chunkLog.append(persist.entry(), () -> post(
                         () -> run(() -> replica.onPersisted(token))));
             }
         }
     }
 
+    /** Runs a task on the replica's thread, unless the replica closed meanwhile. */
+    private void post(Runnable task) {
+        if (!closed) {
+            try {
+                executor.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("chunk {}: closed before a file task finished", config.chunkId());
+            }
+        }
+    }
+
+    /** Hands every commit whose record is durable to the file writer, in height order. */
     private void applyDurable(long durableHeight) {
-        try {
-            while (!awaitingDurable.isEmpty() && awaitingDurable.firstKey() <= durableHeight) {
-                ReplicaOutput.Commit commit = awaitingDurable.pollFirstEntry().getValue();
-                if (commit.block().height() == fileHeight + 1) {
-                    applyToFile(commit.block(), commit.ops());
-                }
+        while (!awaitingDurable.isEmpty() && awaitingDurable.firstKey() <= durableHeight) {
+            ReplicaOutput.Commit commit = awaitingDurable.pollFirstEntry().getValue();
+            if (commit.block().height() == fileHeight + 1) {
+                file.apply(commit.ops());
+                fileHeight = commit.block().height();
             }
-            if (fileHeight - checkpointHeight >= CHECKPOINT_EVERY_BLOCKS
-                    || loggedBytes >= CHECKPOINT_EVERY_BYTES) {
-                checkpoint();
-            }
-            if (fileHeight - lastLoggedHeight >= 1000) {
-                lastLoggedHeight = fileHeight;
-                log.debug("chunk {}: committed height {}", config.chunkId(), fileHeight);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        }
+        if (fileHeight - checkpointHeight >= CHECKPOINT_EVERY_BLOCKS
+                || loggedBytes >= CHECKPOINT_EVERY_BYTES) {
+            checkpoint();
         }
     }
 
-    private void applyToFile(MicroBlock block, List<ChunkOp> ops) throws IOException {
-        for (ChunkOp op : ops) {
-            if (op instanceof ChunkOp.WopBatch batch) {
-                for (Wop wop : batch.wops()) {
-                    file.write((long) wop.sliceIndex() * config.geometry().sliceSizeBytes()
-                            + wop.offsetBytes(), wop.data());
-                }
-            }
-        }
-        fileHeight = block.height();
-    }
-
-    /** Syncs the file, which holds exactly the committed state at {@code fileHeight}. */
-    private void checkpoint() throws IOException {
-        ChunkMeta meta = replica.committedMeta(fileHeight);
-        Hash hash = replica.committedHash(fileHeight);
-        if (meta == null || hash == null) {
+    /**
+     * Once the file is synced past {@code fileHeight} (the sync covers every write queued before
+     * it), that height becomes the checkpoint and the log drops what it no longer needs.
+     */
+    private void checkpoint() {
+        long height = fileHeight;
+        ChunkMeta meta = replica.committedMeta(height);
+        Hash hash = replica.committedHash(height);
+        if (meta == null || hash == null || checkpointing) {
             return;
         }
-        file.sync();
-        checkpointHeight = fileHeight;
+        checkpointing = true;
         loggedBytes = 0;
-        chunkLog.checkpoint(new Checkpoint(fileHeight, hash, meta.toBytes()), null);
+        Checkpoint next = new Checkpoint(height, hash, meta.toBytes());
+        file.syncThen(() -> post(() -> {
+            checkpointing = false;
+            if (!closed && height > checkpointHeight) {
+                checkpointHeight = height;
+                chunkLog.checkpoint(next, null);
+            }
+        }));
     }
 
     /** A verified snapshot from a peer replaces the file whole, then becomes the checkpoint. */
-    private void installSnapshot(WalEntry.SnapshotEntry snapshot) throws IOException {
-        int pageSize = config.geometry().pageSizeBytes();
-        byte[] zero = new byte[pageSize];
-        for (int page = 0; page < config.geometry().pageCount(); page++) {
-            byte[] content = snapshot.pages().get(page);
-            file.write((long) page * pageSize, content == null ? zero : content);
-        }
-        file.sync();
+    private void installSnapshot(WalEntry.SnapshotEntry snapshot) {
         awaitingDurable.headMap(snapshot.height(), true).clear();
         fileHeight = snapshot.height();
-        checkpointHeight = snapshot.height();
-        chunkLog.checkpoint(new Checkpoint(snapshot.height(), snapshot.hash(),
-                snapshot.meta().toBytes()), null);
-        log.info("chunk {}: installed a verified snapshot at height {} from a peer",
+        Checkpoint next = new Checkpoint(snapshot.height(), snapshot.hash(),
+                snapshot.meta().toBytes());
+        file.replaceThen(snapshot.pages(), () -> post(() -> {
+            if (!closed && snapshot.height() > checkpointHeight) {
+                checkpointHeight = snapshot.height();
+                chunkLog.checkpoint(next, null);
+            }
+        }));
+        log.info("chunk {}: installing a verified snapshot at height {} from a peer",
                 config.chunkId(), snapshot.height());
     }
 
@@ -354,7 +349,7 @@ final class ChunkHost implements AutoCloseable {
         if (ticker != null) {
             ticker.cancel(false);
         }
-        executor.execute(() -> closeQuietly(file));
+        file.close();
     }
 
     private static void closeQuietly(ChunkFile file) {

@@ -43,6 +43,10 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
     private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(2,
             NioIoHandler.newFactory());
     private final DefaultEventExecutorGroup replicaThreads;
+    /** One thread writes and syncs every replica file, in order, away from the votes. */
+    private final java.util.concurrent.ExecutorService fileWriter =
+            java.util.concurrent.Executors.newSingleThreadExecutor(
+                    r -> Thread.ofPlatform().name("replica-file-writer").unstarted(r));
     private final Map<Long, ChunkHost> hosts = new ConcurrentHashMap<>();
     private final ClientConnections clients = new ClientConnections();
     private final AtomicReference<ChainView> view = new AtomicReference<>();
@@ -184,7 +188,7 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
                 MAX_OPS_PER_BLOCK, MAX_PENDING_OPS, RETAIN_BLOCKS, false);
         try {
             ChunkHost host = ChunkHost.open(replicaConfig, store, chunkDir, replicaThreads.next(),
-                    this, reads);
+                    fileWriter, this, reads);
             if (existing != null) {
                 existing.close();
                 log.warn("chunk {}: membership changed (epoch {} to {}); the new group starts "
@@ -246,6 +250,12 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
         }
         replicaThreads.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
                 .syncUninterruptibly();
+        fileWriter.shutdown();
+        try {
+            fileWriter.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         io.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         store.close();
     }

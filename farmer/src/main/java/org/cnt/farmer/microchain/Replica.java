@@ -30,7 +30,7 @@ public final class Replica {
      * A block stops taking operations past this much written data, so proposals and catch-up
      * replies stay well inside a frame and votes are not held up behind one huge transfer.
      */
-    static final long MAX_BLOCK_DATA_BYTES = 4 << 20;
+    static final long MAX_BLOCK_DATA_BYTES = 1 << 20;
 
     private final ReplicaConfig config;
     private BlockTree tree;

@@ -170,7 +170,12 @@ public final class ReplicaStore implements AutoCloseable {
                 entries += batch.size();
                 for (Op op : batch) {
                     if (op.onDurable() != null) {
-                        op.onDurable().run();
+                        try {
+                            op.onDurable().run();
+                        } catch (RuntimeException e) {
+                            // A replica that closed meanwhile refuses its callback: no loss.
+                            log.debug("durability callback failed: {}", e.toString());
+                        }
                     }
                 }
             } catch (RocksDBException e) {

@@ -1,0 +1,101 @@
+package org.cnt.farmer.daemon;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.Wop;
+import org.cnt.farmer.microchain.ChunkGeometry;
+import org.cnt.farmer.store.ChunkFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies committed blocks to a replica's chunk file on the farmer's file-writer thread, in
+ * order, so a slow write or sync never holds up the replica's votes. What it has not written
+ * yet is still in the log; a sync covers every write queued before it.
+ */
+final class ReplicaFile {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaFile.class);
+    private final ChunkFile file;
+    private final ChunkGeometry geometry;
+    private final Executor writer;
+    private volatile String failure;
+
+    ReplicaFile(ChunkFile file, ChunkGeometry geometry, Executor writer) {
+        this.file = file;
+        this.geometry = geometry;
+        this.writer = writer;
+    }
+
+    /** Writes the operations' bytes now, on the calling thread (recovery). */
+    void applyNow(List<ChunkOp> ops) throws IOException {
+        for (ChunkOp op : ops) {
+            if (op instanceof ChunkOp.WopBatch batch) {
+                for (Wop wop : batch.wops()) {
+                    file.write((long) wop.sliceIndex() * geometry.sliceSizeBytes()
+                            + wop.offsetBytes(), wop.data());
+                }
+            }
+        }
+    }
+
+    void apply(List<ChunkOp> ops) {
+        run(() -> applyNow(ops));
+    }
+
+    /** Syncs after every queued write, then runs {@code onSynced} (on the writer thread). */
+    void syncThen(Runnable onSynced) {
+        run(() -> {
+            file.sync();
+            onSynced.run();
+        });
+    }
+
+    /** Replaces the whole file by a snapshot's pages (absent pages are zeros), then syncs. */
+    void replaceThen(Map<Integer, byte[]> pages, Runnable onSynced) {
+        run(() -> {
+            int pageSize = geometry.pageSizeBytes();
+            byte[] zero = new byte[pageSize];
+            for (int page = 0; page < geometry.pageCount(); page++) {
+                byte[] content = pages.get(page);
+                file.write((long) page * pageSize, content == null ? zero : content);
+            }
+            file.sync();
+            onSynced.run();
+        });
+    }
+
+    Map<Integer, byte[]> nonZeroPages() throws IOException {
+        return file.nonZeroPages(geometry.pageSizeBytes());
+    }
+
+    void close() {
+        run(file::close);
+    }
+
+    /** Null while healthy; after a failed write the file is left alone (the log still has it). */
+    String failure() {
+        return failure;
+    }
+
+    private interface FileTask {
+        void run() throws IOException;
+    }
+
+    private void run(FileTask task) {
+        writer.execute(() -> {
+            if (failure != null) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (IOException e) {
+                failure = e.getMessage();
+                log.error("replica file {} failed: {}; it is no longer written", file.path(),
+                        e.getMessage());
+            }
+        });
+    }
+}
