@@ -18,6 +18,7 @@ import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.micro.ChunkOp;
 import org.cnt.chain.micro.MicroMessage;
 import org.cnt.chain.wire.Frames;
+import org.cnt.chain.wire.OutboundLink;
 import org.cnt.chain.wire.WireMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicationClient.class);
     private static final long TIMER_MS = 25;
+    private static final int MAX_BACKLOG = 4096;
+    private static final long RETRY_MS = 200;
 
     /** Limits and timing; {@link #defaults()} suits a client of real farmers. */
     public record Options(int maxInFlight, long attemptTimeoutMs, int maxAttempts,
@@ -50,7 +53,7 @@ public final class ReplicationClient implements AutoCloseable {
             NioIoHandler.newFactory());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("replication-timer").daemon().unstarted(r));
-    private final Map<String, FarmerChannel> channels = new ConcurrentHashMap<>();
+    private final Map<String, OutboundLink> channels = new ConcurrentHashMap<>();
     private final Map<Hash, PendingWrite> writes = new ConcurrentHashMap<>();
     private final Map<Long, PendingRead> reads = new ConcurrentHashMap<>();
     private final Map<Long, Integer> leaderGuess = new ConcurrentHashMap<>();
@@ -165,9 +168,9 @@ public final class ReplicationClient implements AutoCloseable {
         channel(read.group.endpoints().get(read.member)).send(read.request);
     }
 
-    private FarmerChannel channel(String endpoint) {
-        return channels.computeIfAbsent(endpoint, e -> new FarmerChannel(e, identity, io,
-                options.maxFrameBytes(), this::onMessage));
+    private OutboundLink channel(String endpoint) {
+        return channels.computeIfAbsent(endpoint, e -> new OutboundLink(e, identity, io,
+                options.maxFrameBytes(), MAX_BACKLOG, RETRY_MS, false, this::onMessage));
     }
 
     private void onMessage(String endpoint, WireMessage message) {
@@ -291,7 +294,7 @@ public final class ReplicationClient implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        channels.values().forEach(FarmerChannel::close);
+        channels.values().forEach(OutboundLink::close);
         ReplicationException closed = new ReplicationException("the replication client closed");
         writes.values().forEach(w -> w.future.completeExceptionally(closed));
         reads.values().forEach(r -> r.future.completeExceptionally(closed));

@@ -6,14 +6,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.wire.OutboundLink;
 import org.cnt.chain.wire.WireMessage;
 
 /**
- * One link per peer farmer, shared by every chunk both serve. A replica broadcasts the same
- * message to each member in turn, so the last encoding is kept per thread and reused.
+ * One link per peer farmer, shared by every chunk both serve, used to send only (a peer answers
+ * over its own link to us). Links drop what a slow or absent peer cannot take; the protocol
+ * resends what matters. A replica broadcasts the same message to each member in turn, so the
+ * last encoding is kept per thread and reused.
  */
 final class PeerLinks implements AutoCloseable {
-    private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+    private static final int MAX_BACKLOG = 1024;
+    private static final long RETRY_MS = 500;
+    private final Map<String, OutboundLink> links = new ConcurrentHashMap<>();
     private final AtomicReference<ChainView> view;
     private final KeyPair key;
     private final EventLoopGroup group;
@@ -41,17 +46,17 @@ final class PeerLinks implements AutoCloseable {
             last = new Encoded(message, new WireMessage.Micro(message).toBytes());
             lastEncoded.set(last);
         }
-        links.computeIfAbsent(endpoint, e -> new PeerLink(e, key, group, maxFrameBytes))
-                .send(last.body());
+        links.computeIfAbsent(endpoint, e -> new OutboundLink(e, key, group, maxFrameBytes,
+                MAX_BACKLOG, RETRY_MS, true, (from, reply) -> { })).send(last.body());
     }
 
     long dropped() {
-        return links.values().stream().mapToLong(PeerLink::dropped).sum();
+        return links.values().stream().mapToLong(OutboundLink::dropped).sum();
     }
 
     @Override
     public void close() {
-        links.values().forEach(PeerLink::close);
+        links.values().forEach(OutboundLink::close);
         links.clear();
     }
 }

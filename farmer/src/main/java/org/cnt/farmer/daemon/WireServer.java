@@ -5,18 +5,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import org.cnt.chain.wire.OutboundLink;
 import org.cnt.chain.wire.WirePipeline;
 import org.cnt.farmer.FarmerException;
 
 /** The farmer's listening socket: every accepted connection gets the CNT pipeline. */
 final class WireServer implements AutoCloseable {
-    /** Per connection: beyond this many queued bytes a peer counts as slow (see handlers). */
-    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(8 << 20, 32 << 20);
     private final Channel channel;
 
     WireServer(EventLoopGroup group, String host, int port, int maxFrameBytes,
@@ -24,7 +22,7 @@ final class WireServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap().group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, OutboundLink.WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
