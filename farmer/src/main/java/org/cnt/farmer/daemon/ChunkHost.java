@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Runs one replica on real I/O: every input goes through the replica's own single-threaded
  * executor, persist requests go to the group-committed log, committed blocks reach the chunk file
  * only after their commit record is durable (so recovery can always redo them), and the file is
- * synced and checkpointed every {@link #CHECKPOINT_EVERY_BLOCKS} blocks.
+ * synced and checkpointed every {@link #CHECKPOINT_EVERY_BLOCKS} blocks or
+ * {@link #CHECKPOINT_EVERY_BYTES} of logged data.
  */
 final class ChunkHost implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChunkHost.class);
