@@ -115,12 +115,48 @@ public final class Replica {
                 replica.tree.commitTo(commit.hash());
             }
         }
+        replica.rebuildProofs(commits, blocks);
         for (WalEntry.BlockEntry b : blocks.values()) {
             replica.tree.add(b.block(), b.ops(), null);
         }
         replica.view = Math.max(replica.votedView, replica.lock.view());
         replica.leading = config.leader(replica.view) == config.self() && replica.view == 0;
         return replica;
+    }
+
+    /**
+     * Restores the commit proofs of logged operations, so a client whose acknowledgement was
+     * lost can still get it from a member that restarted since.
+     */
+    private void rebuildProofs(List<WalEntry.CommitEntry> commits,
+                               Map<Hash, WalEntry.BlockEntry> blocks) {
+        Map<Long, Hash> hashAt = new HashMap<>();
+        for (WalEntry.CommitEntry commit : commits) {
+            hashAt.put(commit.height(), commit.hash());
+        }
+        for (WalEntry.CommitEntry commit : commits) {
+            if (commit.certifying() == null) {
+                continue;
+            }
+            List<MicroBlock> chain = new ArrayList<>();
+            for (long h = commit.height(); h < commit.certifying().height(); h++) {
+                WalEntry.BlockEntry block = hashAt.get(h) == null ? null
+                        : blocks.get(hashAt.get(h));
+                if (block == null) {
+                    chain = null;
+                    break;
+                }
+                chain.add(block.block());
+            }
+            if (chain == null || chain.isEmpty()) {
+                continue;
+            }
+            chain.add(commit.certifying());
+            for (Hash digest : chain.getFirst().opDigests()) {
+                pendingOps.committed(digest, new MicroMessage.Committed(config.chunkId(),
+                        digest, chain, commit.proofQc()));
+            }
+        }
     }
 
     // ---- inputs
@@ -590,7 +626,8 @@ public final class Replica {
         proof.add(certifying);
         for (int i = 0; i < committed.size(); i++) {
             BlockTree.Node node = committed.get(i);
-            persist(new WalEntry.CommitEntry(node.block().height(), node.block().hash()));
+            persist(new WalEntry.CommitEntry(node.block().height(), node.block().hash(),
+                    certifying, qc));
             out.add(new ReplicaOutput.Commit(node.block(), node.ops()));
             for (Hash digest : node.block().opDigests()) {
                 MicroMessage.Committed notice = new MicroMessage.Committed(config.chunkId(),

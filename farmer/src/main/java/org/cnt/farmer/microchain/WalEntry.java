@@ -29,7 +29,15 @@ public sealed interface WalEntry {
             implements WalEntry {
     }
 
-    /** Block {@code height} with {@code hash} is committed. */
-    record CommitEntry(long height, Hash hash) implements WalEntry {
+    /**
+     * Block {@code height} with {@code hash} is committed, by the two-chain ending in
+     * {@code certifying} whose certificate is {@code proofQc}: kept so that after a restart the
+     * member can still prove the commit to a client that asks again (null in old entries).
+     */
+    record CommitEntry(long height, Hash hash, MicroBlock certifying, QuorumCert proofQc)
+            implements WalEntry {
+        public CommitEntry(long height, Hash hash) {
+            this(height, hash, null, null);
+        }
     }
 }

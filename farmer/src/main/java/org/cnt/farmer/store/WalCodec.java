@@ -4,6 +4,7 @@ import org.cnt.chain.codec.CanonicalReader;
 import org.cnt.chain.codec.CanonicalWriter;
 import org.cnt.chain.codec.CodecException;
 import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.micro.MicroBlock;
 import org.cnt.chain.micro.MicroMessage;
 import org.cnt.chain.micro.QuorumCert;
 import org.cnt.farmer.microchain.WalEntry;
@@ -23,7 +24,12 @@ final class WalCodec {
                     new MicroMessage.Proposal(chunkId, b.block(), b.ops()).toBytes());
             case WalEntry.VoteEntry v -> out.u8(2).u64(v.view()).u64(v.height());
             case WalEntry.LockEntry l -> out.u8(3).write(l.lock());
-            case WalEntry.CommitEntry c -> out.u8(5).u64(c.height()).fixed(c.hash().toBytes());
+            case WalEntry.CommitEntry c -> {
+                out.u8(5).u64(c.height()).fixed(c.hash().toBytes()).bool(c.certifying() != null);
+                if (c.certifying() != null) {
+                    out.write(c.certifying()).write(c.proofQc());
+                }
+            }
             case WalEntry.SnapshotEntry s -> throw new IllegalArgumentException(
                     "snapshots are stored as a checkpoint, not a log entry");
         }
@@ -45,8 +51,14 @@ final class WalCodec {
             case 2 -> new WalEntry.VoteEntry(in.u64Max("view", Long.MAX_VALUE),
                     in.u64Max("height", Long.MAX_VALUE));
             case 3 -> new WalEntry.LockEntry(QuorumCert.decode(in));
-            case 5 -> new WalEntry.CommitEntry(in.u64Max("height", Long.MAX_VALUE),
-                    Hash.wrap(in.fixed(Hash.SIZE_BYTES, "hash")));
+            case 5 -> {
+                long height = in.u64Max("height", Long.MAX_VALUE);
+                Hash hash = Hash.wrap(in.fixed(Hash.SIZE_BYTES, "hash"));
+                yield in.bool("has proof")
+                        ? new WalEntry.CommitEntry(height, hash, MicroBlock.decode(in),
+                                QuorumCert.decode(in))
+                        : new WalEntry.CommitEntry(height, hash);
+            }
             default -> throw new CodecException("unknown wal entry tag " + tag);
         };
         in.finish("wal entry");
