@@ -32,6 +32,10 @@ class SimulatorTest {
             Simulator sim = new Simulator(seed, SimOptions.faulty(steps()));
             sim.run();
             snapshots += sim.snapshotsInstalled;
+            if ((seed - base + 1) % 250 == 0) {
+                // A soak runs for an hour: say how far it got, so a stopped run still reports.
+                System.out.println("soak: seeds " + base + ".." + seed + " passed");
+            }
         }
         System.out.println("snapshots installed across " + seeds + " seeds: " + snapshots);
         java.util.Random fresh = new java.util.Random();
