@@ -170,7 +170,7 @@ class ReplicationTest {
                 .get(20, TimeUnit.SECONDS);
         ChunkOp first = ChunkOp.WopBatch.sign(OWNER, volume.id(), chunk, session,
                 List.of(new Wop(slice.index(), 1, 0, "first".getBytes())));
-        client.submit(first).get(20, TimeUnit.SECONDS);
+        long firstHeight = client.submit(first).get(20, TimeUnit.SECONDS).height();
         long height = client.submit(ChunkOp.WopBatch.sign(OWNER, volume.id(), chunk, session,
                 List.of(new Wop(slice.index(), 2, 0, "later".getBytes()))))
                 .get(20, TimeUnit.SECONDS).height();
@@ -182,12 +182,18 @@ class ReplicationTest {
             assertThat(((MicroMessage.Rejected) answer).reason()).startsWith("not_owner");
         }
 
-        // A restarted member has no memory of recent commits: the replayed batch meets the rule.
+        // A replayed batch changes nothing: even a member restarted since answers it with the
+        // original commit proof; an old sequence number in a new batch is refused.
         net.stopFarmer(1);
         net.restartFarmer(1);
         awaitServed();
         try (RawFarmerClient raw = new RawFarmerClient(farmers.get(1).port(), STRANGER)) {
             MicroMessage answer = raw.submit(first);
+            assertThat(answer).isInstanceOf(MicroMessage.Committed.class);
+            assertThat(((MicroMessage.Committed) answer).chain().getFirst().height())
+                    .isEqualTo(firstHeight);
+            answer = raw.submit(ChunkOp.WopBatch.sign(OWNER, volume.id(), chunk, session,
+                    List.of(new Wop(slice.index(), 1, 0, "again".getBytes()))));
             assertThat(answer).isInstanceOf(MicroMessage.Rejected.class);
             assertThat(((MicroMessage.Rejected) answer).reason()).startsWith("sequence_replay");
         }
