@@ -17,8 +17,15 @@ final class DiskPledge {
             Path probe = Files.createTempFile(dir, ".write-probe", "");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new FarmerException("the data directory " + dir + " is not writable: "
-                    + e.getMessage());
+            String why = switch (e) {
+                case java.nio.file.AccessDeniedException denied -> "permission denied";
+                case java.nio.file.NoSuchFileException missing -> "it cannot be created there";
+                case java.nio.file.FileSystemException fs when fs.getReason() != null ->
+                        fs.getReason();
+                default -> e.toString();
+            };
+            throw new FarmerException("the data directory " + dir + " is not writable ("
+                    + why + ")");
         }
         long held;
         long free;

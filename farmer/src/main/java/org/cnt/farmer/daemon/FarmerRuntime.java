@@ -102,8 +102,8 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
                 return ChainFollower.fetch(node);
             } catch (NodeApiException e) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new FarmerException("cannot reach the consensus node at "
-                            + config.nodeUrl() + ": " + e.getMessage());
+                    throw new FarmerException(e.detail() + " (tried for " + wait.toSeconds()
+                            + " s)");
                 }
                 try {
                     Thread.sleep(250);
