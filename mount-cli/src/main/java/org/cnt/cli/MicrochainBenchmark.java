@@ -1,5 +1,6 @@
 package org.cnt.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
@@ -42,10 +43,15 @@ final class MicrochainBenchmark {
     private static final KeyPair OWNER = KeyPair.fromLabel("bench-microchain-owner");
     private static final int SLICE_BYTES = 1 << 20;
 
+    /** The JSON field names are the ones issue 4 and report scripts read. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Result(double wopsPerS4k, double mibPerS128k, double commitP50Ms, double commitP99Ms,
-                  double diskSeqWriteMibPerS, int wopsPerBatch4k, int wopsPerBatch128k,
-                  long mib4k, long mib128k, int farmers, int chunks) {
+    record Result(@JsonProperty("wops_per_s_4k") double wopsPerS4k,
+                  @JsonProperty("mib_per_s_128k") double mibPerS128k,
+                  double commitP50Ms, double commitP99Ms, double diskSeqWriteMibPerS,
+                  @JsonProperty("wops_per_batch_4k") int wopsPerBatch4k,
+                  @JsonProperty("wops_per_batch_128k") int wopsPerBatch128k,
+                  @JsonProperty("mib_4k") long mib4k, @JsonProperty("mib_128k") long mib128k,
+                  int farmers, int chunks) {
     }
 
     private record Phase(double seconds, long wops, List<Double> latenciesMs) {
