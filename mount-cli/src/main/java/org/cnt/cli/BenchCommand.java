@@ -34,17 +34,23 @@ final class BenchCommand {
                 description = "128 KiB Wops per signed batch (default: ${DEFAULT-VALUE})")
         int batch128k;
 
+        @Option(names = "--warmup", defaultValue = "32", paramLabel = "MIB",
+                description = "MiB written at each Wop size before measuring, so the JIT and "
+                        + "the heap are warm (default: ${DEFAULT-VALUE})")
+        int warmupMib;
+
         @Option(names = "--in-flight", defaultValue = "64",
                 description = "batches awaiting commit at once (default: ${DEFAULT-VALUE})")
         int inFlight;
 
         @Override
         public Integer call() throws Exception {
-            if (volumeMib < 1 || chunkMib < 1 || batch4k < 1 || batch128k < 1 || inFlight < 1) {
+            if (volumeMib < 1 || chunkMib < 1 || batch4k < 1 || batch128k < 1 || inFlight < 1
+                    || warmupMib < 0) {
                 throw new CliException("every bench option must be positive");
             }
             MicrochainBenchmark.Result r = MicrochainBenchmark.run(volumeMib, chunkMib, batch4k,
-                    batch128k, inFlight);
+                    batch128k, inFlight, Math.min(warmupMib, volumeMib));
             return common.emit(r, out -> out.printf("%.0f committed 4 KiB Wops/s (%d per batch),"
                     + " %.1f MiB/s with 128 KiB Wops (%d per batch)%ncommit latency p50 %.1f ms,"
                     + " p99 %.1f ms%nbaseline: this disk writes %.0f MiB/s sequentially%n",

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.cnt.chain.api.NodeClient;
@@ -51,7 +52,7 @@ final class MicrochainBenchmark {
                   @JsonProperty("wops_per_batch_4k") int wopsPerBatch4k,
                   @JsonProperty("wops_per_batch_128k") int wopsPerBatch128k,
                   @JsonProperty("mib_4k") long mib4k, @JsonProperty("mib_128k") long mib128k,
-                  int farmers, int chunks) {
+                  int farmers, int chunks, int warmupMib) {
     }
 
     private record Phase(double seconds, long wops, List<Double> latenciesMs) {
@@ -61,10 +62,11 @@ final class MicrochainBenchmark {
     }
 
     static Result run(int volumeMib, int chunkMib, int wopsPerBatch4k, int wopsPerBatch128k,
-                      int inFlight) throws Exception {
+                      int inFlight, int warmupMib) throws Exception {
         Path root = Files.createTempDirectory("cnt-bench-microchain");
         try {
-            return runIn(root, volumeMib, chunkMib, wopsPerBatch4k, wopsPerBatch128k, inFlight);
+            return runIn(root, volumeMib, chunkMib, wopsPerBatch4k, wopsPerBatch128k, inFlight,
+                    warmupMib);
         } finally {
             try (Stream<Path> files = Files.walk(root)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -73,7 +75,8 @@ final class MicrochainBenchmark {
     }
 
     private static Result runIn(Path root, int volumeMib, int chunkMib, int wopsPerBatch4k,
-                                int wopsPerBatch128k, int inFlight) throws Exception {
+                                int wopsPerBatch128k, int inFlight, int warmupMib)
+            throws Exception {
         double diskMibPerS = diskSequentialWrite(root.resolve("baseline"), 512);
         ChainParams d = ChainParams.defaults();
         ChainParams params = new ChainParams((long) chunkMib * ChainParams.MB, SLICE_BYTES, 4,
@@ -92,8 +95,12 @@ final class MicrochainBenchmark {
             try (ReplicationClient client = new ReplicationClient(OWNER,
                     new ChainCopyGroups(chain), new ReplicationClient.Options(inFlight, 5_000,
                     20, 4096, org.cnt.chain.wire.Frames.DEFAULT_MAX_FRAME_BYTES))) {
-                Writer writer = new Writer(client, volume);
+                Writer writer = new Writer(client, volume, inFlight);
                 writer.openSessions();
+                if (warmupMib > 0) {
+                    writer.write(4096, wopsPerBatch4k, (long) warmupMib << 20);
+                    writer.write(128 << 10, wopsPerBatch128k, (long) warmupMib << 20);
+                }
                 Phase small = writer.write(4096, wopsPerBatch4k, (long) volumeMib << 20);
                 Phase large = writer.write(128 << 10, wopsPerBatch128k, (long) volumeMib << 20);
                 List<Double> latencies = new ArrayList<>(small.latenciesMs());
@@ -102,7 +109,8 @@ final class MicrochainBenchmark {
                 return new Result(small.wops() / small.seconds(),
                         large.wops() * 128.0 / 1024 / large.seconds(),
                         percentile(latencies, 0.50), percentile(latencies, 0.99), diskMibPerS,
-                        wopsPerBatch4k, wopsPerBatch128k, volumeMib, volumeMib, 4, chunks);
+                        wopsPerBatch4k, wopsPerBatch128k, volumeMib, volumeMib, 4, chunks,
+                        warmupMib);
             }
         }
     }
@@ -114,10 +122,12 @@ final class MicrochainBenchmark {
         private final Hash session = Hash.sha256("bench-session".getBytes());
         private final long[] nextSeq;
         private final byte[] random = new byte[4 << 20];
+        private final Semaphore window;
 
-        Writer(ReplicationClient client, Views.Volume volume) {
+        Writer(ReplicationClient client, Views.Volume volume, int inFlight) {
             this.client = client;
             this.volume = volume;
+            this.window = new Semaphore(inFlight);
             this.nextSeq = new long[volume.slices().size()];
             Arrays.fill(nextSeq, 1);
             new Random(42).nextBytes(random);
@@ -149,6 +159,9 @@ final class MicrochainBenchmark {
             for (int round = 0; round < batchesPerSlice; round++) {
                 for (int s = 0; s < sliceCount; s++) {
                     SliceRef slice = volume.slices().get(s);
+                    // A closed loop: latency counts from the moment a write may go out, not the
+                    // time it queued behind the whole volume.
+                    window.acquire();
                     List<Wop> batch = new ArrayList<>(perBatch);
                     for (int w = 0; w < perBatch; w++) {
                         int offset = (round * perBatch + w) * wopBytes;
@@ -160,6 +173,7 @@ final class MicrochainBenchmark {
                     long submitted = System.nanoTime();
                     done.add(client.submit(ChunkOp.WopBatch.sign(OWNER, volume.id(),
                             slice.chunkId(), session, batch))
+                            .whenComplete((commit, error) -> window.release())
                             .thenApply(commit -> (System.nanoTime() - submitted) / 1e6));
                 }
             }

@@ -13,14 +13,33 @@ import java.nio.charset.StandardCharsets;
  */
 public final class CanonicalReader {
     private final byte[] data;
+    private final int end;
     private int position;
 
-    private CanonicalReader(byte[] data) {
+    private CanonicalReader(byte[] data, int start, int end) {
         this.data = data;
+        this.position = start;
+        this.end = end;
     }
 
     public static CanonicalReader of(byte[] data) {
-        return new CanonicalReader(data);
+        return new CanonicalReader(data, 0, data.length);
+    }
+
+    /**
+     * A length-prefixed field read in place: a reader over just its bytes, which shares this
+     * reader's array (nested messages of megabytes are not copied to be decoded).
+     */
+    public CanonicalReader sub(int maxLength, String field) throws CodecException {
+        int length = u32(field + " length");
+        if (length < 0 || length > maxLength) {
+            throw new CodecException(field + " too long: " + Integer.toUnsignedString(length)
+                    + " bytes (max " + maxLength + ")");
+        }
+        need(length, field);
+        CanonicalReader inner = new CanonicalReader(data, position, position + length);
+        position += length;
+        return inner;
     }
 
     public int position() {
@@ -28,7 +47,7 @@ public final class CanonicalReader {
     }
 
     public int remaining() {
-        return data.length - position;
+        return end - position;
     }
 
     private void need(int count, String field) throws CodecException {

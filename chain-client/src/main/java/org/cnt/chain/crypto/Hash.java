@@ -36,15 +36,32 @@ public final class Hash implements Comparable<Hash> {
         return wrap(raw);
     }
 
+    /** Looking a digest up per hash costs more than hashing a page: each thread keeps one. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Hash::newDigest);
+
     public static Hash sha256(byte[]... parts) {
-        MessageDigest digest = newDigest();
+        MessageDigest digest = SHA256.get();
         for (byte[] part : parts) {
             digest.update(part);
         }
         return new Hash(digest.digest());
     }
 
-    /** One digest instance per call is cheap next to hashing and keeps this class thread-safe. */
+    public static Hash sha256(byte[] data, int offset, int length) {
+        MessageDigest digest = SHA256.get();
+        digest.update(data, offset, length);
+        return new Hash(digest.digest());
+    }
+
+    /**
+     * This thread's digest, for a hash fed in several steps and finished with
+     * {@link #ofDigest} before the next use on the same thread.
+     */
+    public static MessageDigest threadDigest() {
+        return SHA256.get();
+    }
+
+    /** A fresh digest, for callers that hash in several steps. */
     public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");

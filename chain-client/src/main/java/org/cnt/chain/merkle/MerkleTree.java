@@ -25,7 +25,7 @@ public final class MerkleTree {
     }
 
     public static Hash nodeHash(Hash left, Hash right) {
-        MessageDigest digest = Hash.newDigest();
+        MessageDigest digest = Hash.threadDigest();
         digest.update(NODE_PREFIX);
         left.updateDigest(digest);
         right.updateDigest(digest);

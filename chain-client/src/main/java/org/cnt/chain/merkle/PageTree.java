@@ -36,7 +36,7 @@ public final class PageTree {
     }
 
     public static Hash leafHash(byte[] page) {
-        MessageDigest digest = Hash.newDigest();
+        MessageDigest digest = Hash.threadDigest();
         digest.update((byte) 0x00);
         digest.update(page);
         return Hash.ofDigest(digest);
@@ -64,6 +64,43 @@ public final class PageTree {
         nodes[node] = leafHash(content);
         for (node >>= 1; node >= 1; node >>= 1) {
             nodes[node] = MerkleTree.nodeHash(nodes[2 * node], nodes[2 * node + 1]);
+        }
+    }
+
+    /**
+     * Records the new content of many pages and re-hashes each inner node above them once: a
+     * block of 256 adjacent pages costs about 512 hashes, not 256 paths of {@link #depth} each.
+     */
+    public void update(java.util.SortedMap<Integer, byte[]> changed) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        int[] level = new int[changed.size()];
+        int count = 0;
+        for (var entry : changed.entrySet()) {
+            int page = entry.getKey();
+            if (page < 0 || page >= pageCount || entry.getValue().length != pageSizeBytes) {
+                throw new IllegalArgumentException("page " + page + " of " + pageCount + ", "
+                        + entry.getValue().length + " bytes (page size " + pageSizeBytes + ")");
+            }
+            level[count] = (1 << depth) + page;
+            nodes[level[count]] = leafHash(entry.getValue());
+            count++;
+        }
+        // Indexes stay sorted going up, so equal parents are adjacent.
+        while (level[0] > 1) {
+            int parents = 0;
+            for (int i = 0; i < count; i++) {
+                int parent = level[i] >> 1;
+                if (parents == 0 || level[parents - 1] != parent) {
+                    level[parents++] = parent;
+                }
+            }
+            count = parents;
+            for (int i = 0; i < count; i++) {
+                int node = level[i];
+                nodes[node] = MerkleTree.nodeHash(nodes[2 * node], nodes[2 * node + 1]);
+            }
         }
     }
 

@@ -17,6 +17,8 @@ import org.cnt.chain.crypto.Signature;
  */
 public sealed interface ChunkOp {
     int MAX_ENCODED_BYTES = 8 << 20;
+    /** Tag, version, volume, chunk, session and owner. */
+    int HEADER_BYTES = 2 + 8 + 8 + Hash.SIZE_BYTES + PublicKey.SIZE_BYTES;
 
     long volumeId();
 
@@ -43,6 +45,15 @@ public sealed interface ChunkOp {
         byte[] body = body();
         return new CanonicalWriter(body.length + Signature.SIZE_BYTES).fixed(body)
                 .fixed(signature()).toByteArray();
+    }
+
+    /** Writes {@link #toBytes} with a u32 length prefix. */
+    default void writeTo(CanonicalWriter out) {
+        out.bytes(toBytes());
+    }
+
+    default int encodedSizeBytes() {
+        return toBytes().length;
     }
 
     private static CanonicalWriter header(int tag, long volumeId, long chunkId, Hash sessionId,
@@ -97,54 +108,128 @@ public sealed interface ChunkOp {
     }
 
     /**
-     * Wops on slices of this chunk, written inside the session. The digest is computed once, when
-     * the batch is built: every member asks for it many times, and a batch can be megabytes.
+     * Wops on slices of this chunk, written inside the session. A batch keeps its encoding (body
+     * then signature) and the digest of its body from the moment it is signed or decoded: every
+     * member hashes, forwards, logs and proposes it, and a batch can be megabytes.
      */
-    record WopBatch(long volumeId, long chunkId, Hash sessionId, PublicKey owner, List<Wop> wops,
-                    byte[] signature, Hash digest) implements ChunkOp {
+    final class WopBatch implements ChunkOp {
         static final int TAG = 0x57;
         public static final int MAX_WOPS = 4096;
+        private final long volumeId;
+        private final long chunkId;
+        private final Hash sessionId;
+        private final PublicKey owner;
+        private final List<Wop> wops;
+        private final byte[] encoded;
+        private final Hash digest;
 
-        /** The digest argument is ignored: it is always computed from the body. */
-        public WopBatch {
-            wops = List.copyOf(wops);
-            if (wops.isEmpty() || wops.size() > MAX_WOPS) {
-                throw new IllegalArgumentException("a batch holds 1.." + MAX_WOPS + " Wops, got "
-                        + wops.size());
-            }
-            digest = Hash.sha256(bodyOf(volumeId, chunkId, sessionId, owner, wops));
-        }
-
+        /** A batch with a signature made elsewhere (or forged: members check it). */
         public WopBatch(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
                         List<Wop> wops, byte[] signature) {
-            this(volumeId, chunkId, sessionId, owner, wops, signature, null);
+            this(volumeId, chunkId, sessionId, owner, checked(wops),
+                    bodyWriter(volumeId, chunkId, sessionId, owner, checked(wops))
+                            .fixed(signature).toByteArray(), null);
+        }
+
+        private WopBatch(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
+                         List<Wop> wops, byte[] encoded, Hash digest) {
+            this.volumeId = volumeId;
+            this.chunkId = chunkId;
+            this.sessionId = sessionId;
+            this.owner = owner;
+            this.wops = wops;
+            this.encoded = encoded;
+            this.digest = digest != null ? digest
+                    : Hash.sha256(encoded, 0, encoded.length - Signature.SIZE_BYTES);
         }
 
         public static WopBatch sign(KeyPair owner, long volumeId, long chunkId, Hash sessionId,
                                     List<Wop> wops) {
-            WopBatch unsigned = new WopBatch(volumeId, chunkId, sessionId, owner.publicKey(), wops,
-                    new byte[Signature.SIZE_BYTES]);
-            return new WopBatch(volumeId, chunkId, sessionId, owner.publicKey(), wops,
-                    owner.sign(unsigned.digest().toBytes()));
+            List<Wop> copy = checked(wops);
+            CanonicalWriter out = bodyWriter(volumeId, chunkId, sessionId, owner.publicKey(),
+                    copy);
+            Hash digest = Hash.sha256(out.buffer(), 0, out.sizeBytes());
+            out.fixed(owner.sign(digest.toBytes()));
+            return new WopBatch(volumeId, chunkId, sessionId, owner.publicKey(), copy,
+                    out.toByteArray(), digest);
         }
 
-        @Override
-        public byte[] body() {
-            return bodyOf(volumeId, chunkId, sessionId, owner, wops);
+        private static List<Wop> checked(List<Wop> wops) {
+            if (wops.isEmpty() || wops.size() > MAX_WOPS) {
+                throw new IllegalArgumentException("a batch holds 1.." + MAX_WOPS + " Wops, got "
+                        + wops.size());
+            }
+            return List.copyOf(wops);
         }
 
-        private static byte[] bodyOf(long volumeId, long chunkId, Hash sessionId,
-                                     PublicKey owner, List<Wop> wops) {
-            long size = 128;
+        /** Sized exactly, with room for the signature, so the encoding is never copied. */
+        private static CanonicalWriter bodyWriter(long volumeId, long chunkId, Hash sessionId,
+                                                  PublicKey owner, List<Wop> wops) {
+            long size = HEADER_BYTES + 4 + Signature.SIZE_BYTES;
             for (Wop wop : wops) {
-                size += wop.data().length + 24;
+                size += Wop.HEADER_BYTES + wop.data().length;
             }
             CanonicalWriter out = header(TAG, volumeId, chunkId, sessionId, owner,
                     (int) Math.min(size, MAX_ENCODED_BYTES)).u32(wops.size());
             for (Wop wop : wops) {
                 out.write(wop);
             }
-            return out.toByteArray();
+            return out;
+        }
+
+        @Override
+        public long volumeId() {
+            return volumeId;
+        }
+
+        @Override
+        public long chunkId() {
+            return chunkId;
+        }
+
+        @Override
+        public Hash sessionId() {
+            return sessionId;
+        }
+
+        @Override
+        public PublicKey owner() {
+            return owner;
+        }
+
+        public List<Wop> wops() {
+            return wops;
+        }
+
+        @Override
+        public byte[] signature() {
+            return Arrays.copyOfRange(encoded, encoded.length - Signature.SIZE_BYTES,
+                    encoded.length);
+        }
+
+        @Override
+        public byte[] body() {
+            return Arrays.copyOf(encoded, encoded.length - Signature.SIZE_BYTES);
+        }
+
+        @Override
+        public Hash digest() {
+            return digest;
+        }
+
+        @Override
+        public byte[] toBytes() {
+            return encoded.clone();
+        }
+
+        @Override
+        public void writeTo(CanonicalWriter out) {
+            out.u32(encoded.length).fixed(encoded);
+        }
+
+        @Override
+        public int encodedSizeBytes() {
+            return encoded.length;
         }
 
         public long dataBytes() {
@@ -158,7 +243,9 @@ public sealed interface ChunkOp {
         @Override
         public boolean equals(Object other) {
             return other instanceof WopBatch b && digest.equals(b.digest)
-                    && Arrays.equals(signature, b.signature);
+                    && Arrays.equals(encoded, encoded.length - Signature.SIZE_BYTES,
+                    encoded.length, b.encoded, b.encoded.length - Signature.SIZE_BYTES,
+                    b.encoded.length);
         }
 
         @Override
@@ -173,7 +260,10 @@ public sealed interface ChunkOp {
         }
     }
 
-    /** Decodes one operation, refusing anything but exactly one well-formed operation. */
+    /**
+     * Decodes one operation, refusing anything but exactly one well-formed operation. The op
+     * may keep {@code bytes} as its encoding: callers hand over an array they no longer change.
+     */
     static ChunkOp decode(byte[] bytes) throws CodecException {
         if (bytes.length > MAX_ENCODED_BYTES) {
             throw new CodecException("chunk operation too large: " + bytes.length + " bytes");
@@ -200,8 +290,9 @@ public sealed interface ChunkOp {
                 for (int i = 0; i < count; i++) {
                     wops.add(Wop.decode(in));
                 }
-                yield new WopBatch(volume, chunk, session, owner, wops,
-                        in.fixed(Signature.SIZE_BYTES, "signature"));
+                in.fixed(Signature.SIZE_BYTES, "signature");
+                // The decoder's input is this op's own copy: the batch keeps it as its encoding.
+                yield new WopBatch(volume, chunk, session, owner, List.copyOf(wops), bytes, null);
             }
             default -> throw new CodecException("unknown chunk operation tag " + tag);
         };

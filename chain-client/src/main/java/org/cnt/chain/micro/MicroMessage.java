@@ -27,27 +27,30 @@ public sealed interface MicroMessage {
         return 256;
     }
 
-    private static int dataBytes(List<ChunkOp> ops) {
-        long total = 1024;
+    private static int opsBytes(List<ChunkOp> ops) {
+        long total = 4;
         for (ChunkOp op : ops) {
-            if (op instanceof ChunkOp.WopBatch batch) {
-                total += batch.dataBytes() + 24L * batch.wops().size();
-            }
-            total += 256;
+            total += 4 + op.encodedSizeBytes();
         }
         return (int) Math.min(total, MAX_ENCODED_BYTES);
     }
 
     default byte[] toBytes() {
-        CanonicalWriter out = new CanonicalWriter(sizeHintBytes()).u8(tag()).u8(1);
-        encodeBody(out);
+        CanonicalWriter out = new CanonicalWriter(sizeHintBytes());
+        encodeTo(out);
         return out.toByteArray();
+    }
+
+    /** Tag, version and body: what {@link #toBytes} holds, written into a larger encoding. */
+    default void encodeTo(CanonicalWriter out) {
+        out.u8(tag()).u8(1);
+        encodeBody(out);
     }
 
     /** A client's (or a forwarding member's) operation for the leader to order. */
     record Submit(long chunkId, ChunkOp op) implements MicroMessage {
         public int sizeHintBytes() {
-            return MicroMessage.dataBytes(List.of(op));
+            return 2 + 8 + 4 + op.encodedSizeBytes();
         }
 
         public int tag() {
@@ -55,7 +58,8 @@ public sealed interface MicroMessage {
         }
 
         public void encodeBody(CanonicalWriter out) {
-            out.u64(chunkId).bytes(op.toBytes());
+            out.u64(chunkId);
+            op.writeTo(out);
         }
     }
 
@@ -65,8 +69,9 @@ public sealed interface MicroMessage {
             ops = List.copyOf(ops);
         }
 
+        /** Exact, so a proposal of megabytes is encoded without a copy. */
         public int sizeHintBytes() {
-            return MicroMessage.dataBytes(ops) + 64 * block.opDigests().size();
+            return 2 + 8 + new CanonicalWriter(512).write(block).sizeBytes() + opsBytes(ops);
         }
 
         public int tag() {
@@ -76,7 +81,7 @@ public sealed interface MicroMessage {
         public void encodeBody(CanonicalWriter out) {
             out.u64(chunkId).write(block).u32(ops.size());
             for (ChunkOp op : ops) {
-                out.bytes(op.toBytes());
+                op.writeTo(out);
             }
         }
     }
@@ -139,10 +144,20 @@ public sealed interface MicroMessage {
             return 7;
         }
 
+        public int sizeHintBytes() {
+            long total = 1024;
+            for (Proposal block : blocks) {
+                total += 4 + block.sizeHintBytes();
+            }
+            return (int) Math.min(total, MAX_ENCODED_BYTES);
+        }
+
         public void encodeBody(CanonicalWriter out) {
             out.u64(chunkId).u32(blocks.size());
             for (Proposal block : blocks) {
-                out.bytes(block.toBytes());
+                int start = out.beginLength();
+                block.encodeTo(out);
+                out.endLength(start);
             }
             out.write(lastQc);
         }
@@ -242,7 +257,15 @@ public sealed interface MicroMessage {
         if (bytes.length > MAX_ENCODED_BYTES) {
             throw new CodecException("micro-chain message too large: " + bytes.length + " bytes");
         }
-        CanonicalReader in = CanonicalReader.of(bytes);
+        return decode(CanonicalReader.of(bytes));
+    }
+
+    /** Decodes a message that fills {@code in} exactly (a field of a larger encoding). */
+    public static MicroMessage decode(CanonicalReader in) throws CodecException {
+        if (in.remaining() > MAX_ENCODED_BYTES) {
+            throw new CodecException("micro-chain message too large: " + in.remaining()
+                    + " bytes");
+        }
         int tag = in.u8("message tag");
         in.expectVersion(1, "micro-chain message");
         long chunk = in.u64Max("chunk", Long.MAX_VALUE);
@@ -290,7 +313,7 @@ public sealed interface MicroMessage {
         int count = boundedCount(in.u32("block count"), MAX_BLOCKS_PER_RESPONSE, "blocks");
         List<Proposal> blocks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            MicroMessage inner = decode(in.bytes(MAX_ENCODED_BYTES, "block"));
+            MicroMessage inner = decode(in.sub(MAX_ENCODED_BYTES, "block"));
             if (!(inner instanceof Proposal proposal)) {
                 throw new CodecException("a block response holds proposals only");
             }

@@ -14,6 +14,8 @@ import org.cnt.chain.codec.Encodable;
 public record Wop(int sliceIndex, long sliceSeq, int offsetBytes, byte[] data) implements Encodable {
     /** No Wop is larger than the largest slice. */
     public static final int MAX_DATA_BYTES = 1 << 20;
+    /** Slice, sequence number, offset and the data's length prefix. */
+    public static final int HEADER_BYTES = 4 + 8 + 4 + 4;
 
     public Wop {
         if (sliceIndex < 0 || sliceSeq < 1 || offsetBytes < 0 || data.length == 0

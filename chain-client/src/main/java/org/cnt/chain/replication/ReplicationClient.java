@@ -57,8 +57,19 @@ public final class ReplicationClient implements AutoCloseable {
     private final Map<Hash, PendingWrite> writes = new ConcurrentHashMap<>();
     private final Map<Long, PendingRead> reads = new ConcurrentHashMap<>();
     private final Map<Long, Integer> leaderGuess = new ConcurrentHashMap<>();
+    private final Map<Long, GroupProgress> progress = new ConcurrentHashMap<>();
+    private long nextSendSeq;
     private final Semaphore inFlight;
     private final AtomicLong nextRequestId = new AtomicLong(1);
+
+    /**
+     * What the client last saw a group commit. A leader working through a long queue is not a dead
+     * one: while the group commits writes sent before a waiting one, that write waits on.
+     */
+    private static final class GroupProgress {
+        long lastCommitMs;
+        long newestCommittedSend;
+    }
 
     private final class PendingWrite {
         final ChunkOp op;
@@ -68,6 +79,8 @@ public final class ReplicationClient implements AutoCloseable {
         int member;
         int attempts;
         long deadlineMs;
+        long sendSeq;
+        long resendAfterMs;
         String lastRefusal;
 
         PendingWrite(ChunkOp op, CopyGroup group, int member) {
@@ -143,6 +156,7 @@ public final class ReplicationClient implements AutoCloseable {
     private synchronized void sendWrite(PendingWrite write) {
         write.attempts++;
         write.deadlineMs = System.currentTimeMillis() + options.attemptTimeoutMs();
+        write.sendSeq = ++nextSendSeq;
         channel(write.group.endpoints().get(write.member)).send(new WireMessage.Micro(
                 new MicroMessage.Submit(write.op.chunkId(), write.op)));
     }
@@ -152,9 +166,16 @@ public final class ReplicationClient implements AutoCloseable {
      * watches the leader for it, so a dead leader is replaced after one timeout, not after the
      * members notice one by one.
      */
+    /** Sends again to the same member after a pause: it was busy, not faulty. */
+    private void sendWriteLater(PendingWrite write, long pauseMs) {
+        write.resendAfterMs = pauseMs;
+        write.deadlineMs = System.currentTimeMillis() + pauseMs;
+    }
+
     private synchronized void broadcastWrite(PendingWrite write) {
         write.attempts++;
         write.deadlineMs = System.currentTimeMillis() + options.attemptTimeoutMs();
+        write.sendSeq = ++nextSendSeq;
         WireMessage.Micro submit = new WireMessage.Micro(new MicroMessage.Submit(
                 write.op.chunkId(), write.op));
         for (String endpoint : write.group.endpoints()) {
@@ -192,6 +213,12 @@ public final class ReplicationClient implements AutoCloseable {
                 || !committed.proves(write.group.members(), write.group.quorum())) {
             return;
         }
+        synchronized (this) {
+            GroupProgress seen = progress.computeIfAbsent(committed.chunkId(),
+                    chunk -> new GroupProgress());
+            seen.lastCommitMs = System.currentTimeMillis();
+            seen.newestCommittedSend = Math.max(seen.newestCommittedSend, write.sendSeq);
+        }
         Commit commit = new Commit(committed.chunkId(), committed.opDigest(),
                 committed.chain().getFirst().height(), committed);
         leaderGuess.put(committed.chunkId(), commit.leader());
@@ -210,7 +237,8 @@ public final class ReplicationClient implements AutoCloseable {
         int member = write.group.endpoints().indexOf(endpoint);
         String reason = rejected.reason();
         if (reason.startsWith("busy")) {
-            write.deadlineMs = System.currentTimeMillis() + 50;
+            write.member = Math.max(member, 0);
+            sendWriteLater(write, 50L << Math.min(write.attempts, 5));
             return;
         }
         if (reason.startsWith("not_leased") && write.attempts < options.maxAttempts()) {
@@ -280,6 +308,18 @@ public final class ReplicationClient implements AutoCloseable {
                         + write.op.chunkId() + ": no commit after " + write.attempts
                         + " attempts" + (write.lastRefusal == null ? ""
                         : " (last refusal: " + write.lastRefusal + ")")));
+                continue;
+            }
+            if (write.resendAfterMs > 0) {
+                write.resendAfterMs = 0;
+                sendWrite(write);
+                continue;
+            }
+            GroupProgress seen = progress.get(write.op.chunkId());
+            if (seen != null && seen.newestCommittedSend < write.sendSeq
+                    && now - seen.lastCommitMs < options.attemptTimeoutMs()) {
+                // The group is busy with what was sent before: wait on, the leader is alive.
+                write.deadlineMs = seen.lastCommitMs + options.attemptTimeoutMs();
                 continue;
             }
             broadcastWrite(write);

@@ -76,22 +76,19 @@ public sealed interface WireMessage {
             return 3;
         }
 
-        /** The same bytes as the generic path, copied once: proposals run to megabytes. */
+        /** The same bytes as the generic path, written once: proposals run to megabytes. */
         @Override
         public byte[] toBytes() {
-            byte[] inner = message.toBytes();
-            byte[] out = new byte[5 + inner.length];
-            out[0] = 3;
-            out[1] = (byte) (inner.length >>> 24);
-            out[2] = (byte) (inner.length >>> 16);
-            out[3] = (byte) (inner.length >>> 8);
-            out[4] = (byte) inner.length;
-            System.arraycopy(inner, 0, out, 5, inner.length);
-            return out;
+            CanonicalWriter out = new CanonicalWriter(5 + message.sizeHintBytes()).u8(3);
+            int start = out.beginLength();
+            message.encodeTo(out);
+            return out.endLength(start).toByteArray();
         }
 
         public void encodeBody(CanonicalWriter out) {
-            out.bytes(message.toBytes());
+            int start = out.beginLength();
+            message.encodeTo(out);
+            out.endLength(start);
         }
     }
 
@@ -194,7 +191,7 @@ public sealed interface WireMessage {
             case 1 -> new Challenge(in.fixed(NONCE_BYTES, "nonce"));
             case 2 -> new Hello(PublicKey.wrap(in.fixed(PublicKey.SIZE_BYTES, "key")),
                     in.fixed(Signature.SIZE_BYTES, "signature"));
-            case 3 -> new Micro(MicroMessage.decode(in.bytes(MicroMessage.MAX_ENCODED_BYTES,
+            case 3 -> new Micro(MicroMessage.decode(in.sub(MicroMessage.MAX_ENCODED_BYTES,
                     "micro-chain message")));
             case 4 -> new ReadRequest(in.u64("request id"), in.u64Max("chunk", Long.MAX_VALUE),
                     in.u64Max("offset", Long.MAX_VALUE), nonNegative(in.u32("length"), "length"),

@@ -44,4 +44,32 @@ class CanonicalReaderTest {
         assertThatThrownBy(() -> CanonicalReader.of(new byte[] {2}).bool("flag"))
                 .hasMessageContaining("must be 0 or 1");
     }
+
+    @Test
+    void anExactlySizedEncodingIsHandedOutAndLaterWritesNeverChangeIt() {
+        CanonicalWriter out = new CanonicalWriter(20).u32(7).u64(8).u64(9);
+        byte[] first = out.toByteArray();
+        byte[] copy = first.clone();
+        out.u8(1);
+        int start = out.beginLength();
+        out.fixed(new byte[] {4, 5});
+        byte[] second = out.endLength(start).toByteArray();
+        assertThat(first).isEqualTo(copy);
+        assertThat(second).startsWith(copy).endsWith(1, 0, 0, 0, 2, 4, 5);
+    }
+
+    @Test
+    void aSubReaderSeesOnlyItsFieldAndTheOuterReaderMovesPastIt() throws CodecException {
+        byte[] bytes = new CanonicalWriter().bytes(new byte[] {1, 2, 3}).u8(9).toByteArray();
+        CanonicalReader in = CanonicalReader.of(bytes);
+        CanonicalReader inner = in.sub(3, "inner");
+        assertThat(inner.remaining()).isEqualTo(3);
+        assertThat(inner.fixed(3, "inner bytes")).containsExactly(1, 2, 3);
+        inner.finish("inner");
+        assertThatThrownBy(() -> inner.u8("past the field")).hasMessageContaining("truncated");
+        assertThat(in.u8("after")).isEqualTo(9);
+        in.finish("outer");
+        assertThatThrownBy(() -> CanonicalReader.of(bytes).sub(2, "inner"))
+                .hasMessageContaining("inner too long");
+    }
 }

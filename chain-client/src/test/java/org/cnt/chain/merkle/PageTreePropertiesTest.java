@@ -48,6 +48,28 @@ class PageTreePropertiesTest {
     }
 
     @Property(tries = 200)
+    void aBatchOfPagesGivesTheSameTreeAsOnePageAtATime(
+            @ForAll @IntRange(min = 1, max = 70) int pageCount,
+            @ForAll @IntRange(min = 0, max = 80) int writes, @ForAll long seed) {
+        Random random = new Random(seed);
+        PageTree single = new PageTree(pageCount, PAGE);
+        PageTree batched = new PageTree(pageCount, PAGE);
+        java.util.TreeMap<Integer, byte[]> batch = new java.util.TreeMap<>();
+        for (int i = 0; i < writes; i++) {
+            int page = random.nextInt(pageCount);
+            byte[] content = new byte[PAGE];
+            random.nextBytes(content);
+            single.update(page, content);
+            batch.put(page, content);
+        }
+        batched.update(batch);
+        assertThat(batched.root()).isEqualTo(single.root());
+        for (int page = 0; page < pageCount; page++) {
+            assertThat(batched.proof(page)).isEqualTo(single.proof(page));
+        }
+    }
+
+    @Property(tries = 200)
     void aWrongPageOrPositionDoesNotProve(@ForAll @IntRange(min = 2, max = 40) int pageCount,
                                           @ForAll long seed) {
         Random random = new Random(seed);

@@ -120,4 +120,30 @@ class MicroCodecPropertiesTest {
             // Refused outright.
         }
     }
+
+    @Property(tries = 100)
+    void aSignedBatchAndItsDecodedCopyAgreeOnDigestSignatureAndBytes(
+            @ForAll @IntRange(min = 1, max = 20) int count, @ForAll long seed) throws CodecException {
+        java.util.Random random = new java.util.Random(seed);
+        List<Wop> wops = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] data = new byte[1 + random.nextInt(5000)];
+            random.nextBytes(data);
+            wops.add(new Wop(random.nextInt(4), 1 + i, random.nextInt(1000), data));
+        }
+        ChunkOp.WopBatch signed = ChunkOp.WopBatch.sign(OWNER, 3, 9, SESSION, wops);
+        ChunkOp.WopBatch rebuilt = new ChunkOp.WopBatch(3, 9, SESSION, OWNER.publicKey(), wops,
+                signed.signature());
+        ChunkOp decoded = ChunkOp.decode(signed.toBytes());
+        assertThat(signed.signatureValid()).isTrue();
+        assertThat(decoded).isEqualTo(signed).isEqualTo(rebuilt);
+        assertThat(decoded.digest()).isEqualTo(Hash.sha256(signed.body()))
+                .isEqualTo(rebuilt.digest());
+        assertThat(decoded.toBytes()).isEqualTo(rebuilt.toBytes());
+        assertThat(decoded.encodedSizeBytes()).isEqualTo(signed.toBytes().length);
+        assertThat(((ChunkOp.WopBatch) decoded).wops()).isEqualTo(wops);
+        byte[] handedOut = decoded.toBytes();
+        handedOut[0] ^= 1;
+        assertThat(decoded.toBytes()).isEqualTo(signed.toBytes());
+    }
 }

@@ -44,9 +44,14 @@ import org.slf4j.LoggerFactory;
 final class ChunkHost implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChunkHost.class);
     static final int CHECKPOINT_EVERY_BLOCKS = 512;
-    /** Checkpoint after this much logged write data too, so the log stays small in RocksDB. */
-    static final long CHECKPOINT_EVERY_BYTES = 32L << 20;
+    /**
+     * Checkpoint after this much logged write data too: the checkpoint deletes the logged blocks,
+     * and blocks deleted while still in RocksDB's memtable are never written a second time (to an
+     * SST file at the flush). Several chunks share one memtable, so this stays well below it.
+     */
+    static final long CHECKPOINT_EVERY_BYTES = 8L << 20;
     private static final int MAX_QUEUED_INPUTS = 4096;
+    private static final int CATCH_UP_LOG_BLOCKS = 8;
     private static final int MAX_WAITING_READS = 256;
     private static final long READ_WAIT_MS = 3_000;
 
@@ -230,10 +235,17 @@ final class ChunkHost implements AutoCloseable {
             return;
         }
         long viewBefore = replica.view();
+        long heightBefore = replica.committedHeight();
         handle(input.get());
         if (replica.view() != viewBefore) {
             log.info("chunk {}: view {} (leader member {}), committed height {}",
                     config.chunkId(), replica.view(), config.leader(replica.view()),
+                    replica.committedHeight());
+        }
+        if (replica.committedHeight() - heightBefore >= CATCH_UP_LOG_BLOCKS) {
+            // Normal rounds commit one or two blocks; a jump means blocks fetched from a peer.
+            log.info("chunk {}: caught up {} heights from peers, committed height {}",
+                    config.chunkId(), replica.committedHeight() - heightBefore,
                     replica.committedHeight());
         }
         if (!waitingReads.isEmpty()) {

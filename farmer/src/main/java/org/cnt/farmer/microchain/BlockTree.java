@@ -23,6 +23,12 @@ final class BlockTree {
     }
 
     static final int HISTORY_BLOCKS = 1024;
+    /**
+     * Committed blocks kept for peers that catch up are bounded in bytes too: at a megabyte a
+     * block, {@code retainBlocks} of them per chunk would fill a farmer's heap. A member further
+     * behind gets a snapshot instead.
+     */
+    static final long MAX_RETAINED_DATA_BYTES = 8L << 20;
     private final ChunkState state;
     private final int retainBlocks;
     private final Map<Hash, Node> pending = new HashMap<>();
@@ -35,6 +41,7 @@ final class BlockTree {
     private final Map<Hash, Long> committedHeights = new HashMap<>();
     private final NavigableMap<Long, Hash> rootAt = new TreeMap<>();
     private long committedHeight;
+    private long retainedDataBytes;
 
     BlockTree(ChunkState state, Hash genesisHash, int retainBlocks) {
         this(state, 0, genesisHash, retainBlocks);
@@ -185,6 +192,7 @@ final class BlockTree {
             committedHashes.put(committedHeight, node.block().hash());
             committedHeights.put(node.block().hash(), committedHeight);
             recentCommitted.put(node.block().height(), node);
+            retainedDataBytes += dataBytes(node);
             rootAt.put(node.block().height(), state.root());
             snapshot(node.block().height());
         }
@@ -192,11 +200,23 @@ final class BlockTree {
         while (committedHashes.size() > Math.max(HISTORY_BLOCKS, retainBlocks)) {
             committedHeights.remove(committedHashes.pollFirstEntry().getValue());
         }
-        while (recentCommitted.size() > retainBlocks) {
-            long oldest = recentCommitted.firstKey();
-            recentCommitted.remove(oldest);
-            rootAt.remove(oldest);
+        while (recentCommitted.size() > retainBlocks || recentCommitted.size() > 2
+                && retainedDataBytes > MAX_RETAINED_DATA_BYTES) {
+            retainedDataBytes -= dataBytes(recentCommitted.pollFirstEntry().getValue());
+        }
+        // Roots are small: members keep them for every retained height's worth of blocks, so a
+        // leader that lags a little can still have its root claim checked.
+        while (rootAt.size() > retainBlocks) {
+            rootAt.pollFirstEntry();
         }
         return chain;
+    }
+
+    private static long dataBytes(Node node) {
+        long total = 0;
+        for (ChunkOp op : node.ops()) {
+            total += Replica.dataBytes(op);
+        }
+        return total;
     }
 }

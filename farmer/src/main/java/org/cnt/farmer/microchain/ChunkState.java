@@ -1,8 +1,10 @@
 package org.cnt.farmer.microchain;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.merkle.PageTree;
 import org.cnt.chain.micro.ChunkOp;
@@ -31,9 +33,12 @@ public final class ChunkState {
     public static ChunkState restore(ChunkGeometry geometry, long height, ChunkMeta meta,
                                      Map<Integer, byte[]> pages) {
         ChunkState state = new ChunkState(geometry);
+        TreeMap<Integer, byte[]> copies = new TreeMap<>();
         for (Map.Entry<Integer, byte[]> page : pages.entrySet()) {
-            state.putPage(page.getKey(), page.getValue().clone());
+            copies.put(page.getKey(), page.getValue().clone());
         }
+        state.pages.putAll(copies);
+        state.tree.update(copies);
         state.meta = meta;
         state.height = height;
         return state;
@@ -69,23 +74,27 @@ public final class ChunkState {
         if (blockHeight != height + 1) {
             throw new IllegalStateException("apply block " + blockHeight + " on height " + height);
         }
+        // The tree is re-hashed once per block, over every page the block changed.
+        TreeMap<Integer, byte[]> changed = new TreeMap<>();
         for (ChunkOp op : ops) {
-            apply(op);
+            apply(op, changed);
         }
+        tree.update(changed);
         height = blockHeight;
     }
 
-    private void apply(ChunkOp op) {
+    private void apply(ChunkOp op, TreeMap<Integer, byte[]> changed) {
         if (op instanceof ChunkOp.WopBatch batch) {
             for (Wop wop : batch.wops()) {
                 write((long) wop.sliceIndex() * geometry.sliceSizeBytes() + wop.offsetBytes(),
-                        wop.data());
+                        wop.data(), changed);
             }
         }
         meta = meta.after(op);
     }
 
-    private void write(long offset, byte[] data) {
+    /** Stores new page arrays (a stored array is never modified: snapshots share them). */
+    private void write(long offset, byte[] data, TreeMap<Integer, byte[]> changed) {
         int pageSize = geometry.pageSizeBytes();
         int done = 0;
         while (done < data.length) {
@@ -93,16 +102,17 @@ public final class ChunkState {
             int page = (int) (at / pageSize);
             int within = (int) (at % pageSize);
             int length = Math.min(pageSize - within, data.length - done);
-            byte[] content = page(page).clone();
-            System.arraycopy(data, done, content, within, length);
-            putPage(page, content);
+            byte[] content;
+            if (length == pageSize) {
+                content = Arrays.copyOfRange(data, done, done + pageSize);
+            } else {
+                content = page(page);
+                System.arraycopy(data, done, content, within, length);
+            }
+            pages.put(page, content);
+            changed.put(page, content);
             done += length;
         }
-    }
-
-    private void putPage(int page, byte[] content) {
-        pages.put(page, content);
-        tree.update(page, content);
     }
 
     /** A copy of one page. */

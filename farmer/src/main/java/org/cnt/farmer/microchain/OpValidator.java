@@ -72,8 +72,16 @@ public final class OpValidator {
 
     private Outcome open(ChunkOp.OpenSession open, ChunkMeta before) {
         boolean owns = false;
+        boolean volumeHere = false;
         for (int slice = 0; slice < geometry.sliceCount() && !owns; slice++) {
-            owns = ownedBy(leases.lease(chunkId, slice), open);
+            SliceLease lease = leases.lease(chunkId, slice);
+            owns = ownedBy(lease, open);
+            volumeHere |= lease != null && lease.volumeId() == open.volumeId();
+        }
+        if (!owns && !volumeHere) {
+            // A volume rented a moment ago may not have reached this member's chain view yet.
+            return refuse(Refusal.Reason.NOT_LEASED, "volume " + open.volumeId()
+                    + " holds no slice of chunk " + chunkId);
         }
         if (!owns) {
             return refuse(Refusal.Reason.NOT_OWNER, "volume " + open.volumeId() + " of "

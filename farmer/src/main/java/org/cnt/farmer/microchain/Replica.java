@@ -22,6 +22,8 @@ public final class Replica {
     private static final int MAX_BUFFERED_PROPOSALS = 8;
     /** Lost messages are sent again this often, so one drop does not cost a view change. */
     private static final int RESEND_TICKS = 3;
+    /** A proposal still unanswered is resent less and less often: under load it is just slow. */
+    private static final int MAX_RESEND_TICKS = 4 * RESEND_TICKS;
     private static final int CERTIFICATE_RESENDS = 4;
     /** A follower forgets a forwarded operation after this many views without it committing. */
     private static final int MAX_FORWARD_VIEWS = 3;
@@ -45,6 +47,7 @@ public final class Replica {
     private QuorumCert lock;
     private MicroMessage.Proposal outstanding;
     private int resendCountdown;
+    private int resendInterval = RESEND_TICKS;
     private int certificateResends;
 
     private long nextToken = 1;
@@ -195,10 +198,10 @@ public final class Replica {
             maybePropose();
         }
         if (leading && --resendCountdown <= 0) {
-            resendCountdown = RESEND_TICKS;
             if (outstanding != null) {
-                broadcast(outstanding);
+                resendProposal();
             } else if (certificateResends > 0) {
+                resendCountdown = RESEND_TICKS;
                 certificateResends--;
                 broadcast(new MicroMessage.Certificate(config.chunkId(), lock));
             }
@@ -464,7 +467,24 @@ public final class Replica {
         castVote(block, ops, List.of());
         broadcast(proposal);
         outstanding = proposal;
+        resendInterval = RESEND_TICKS;
         resendCountdown = RESEND_TICKS;
+    }
+
+    /**
+     * Only members whose vote is missing get the proposal again, and each time later: a member
+     * that is merely slow (a long sync, a busy link) would otherwise be sent megabytes it already
+     * has while it works through them.
+     */
+    private void resendProposal() {
+        Map<Integer, Vote> voted = votes.getOrDefault(outstanding.block().hash(), new TreeMap<>());
+        for (int member = 0; member < config.groupSize(); member++) {
+            if (!voted.containsKey(member)) {
+                send(member, outstanding);
+            }
+        }
+        resendInterval = Math.min(resendInterval * 2, MAX_RESEND_TICKS);
+        resendCountdown = resendInterval;
     }
 
     private void onVote(int from, Vote vote) {

@@ -18,10 +18,17 @@ final class WalCodec {
     }
 
     static byte[] encode(long chunkId, WalEntry entry) {
+        if (entry instanceof WalEntry.BlockEntry b) {
+            // One exactly sized buffer: a block entry carries up to megabytes of Wops.
+            MicroMessage.Proposal proposal = new MicroMessage.Proposal(chunkId, b.block(), b.ops());
+            CanonicalWriter out = new CanonicalWriter(5 + proposal.sizeHintBytes()).u8(1);
+            int start = out.beginLength();
+            proposal.encodeTo(out);
+            return out.endLength(start).toByteArray();
+        }
         CanonicalWriter out = new CanonicalWriter();
         switch (entry) {
-            case WalEntry.BlockEntry b -> out.u8(1).bytes(
-                    new MicroMessage.Proposal(chunkId, b.block(), b.ops()).toBytes());
+            case WalEntry.BlockEntry b -> throw new AssertionError("encoded above");
             case WalEntry.VoteEntry v -> out.u8(2).u64(v.view()).u64(v.height());
             case WalEntry.LockEntry l -> out.u8(3).write(l.lock());
             case WalEntry.CommitEntry c -> {
@@ -41,7 +48,7 @@ final class WalCodec {
         int tag = in.u8("wal entry tag");
         WalEntry entry = switch (tag) {
             case 1 -> {
-                MicroMessage message = MicroMessage.decode(in.bytes(MicroMessage.MAX_ENCODED_BYTES,
+                MicroMessage message = MicroMessage.decode(in.sub(MicroMessage.MAX_ENCODED_BYTES,
                         "block"));
                 if (!(message instanceof MicroMessage.Proposal proposal)) {
                     throw new CodecException("a block entry holds a proposal");

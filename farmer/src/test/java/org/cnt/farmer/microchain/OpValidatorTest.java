@@ -144,6 +144,12 @@ class OpValidatorTest {
     }
 
     @Test
+    void aSessionOnAVolumeWithNoSliceHereIsNotLeasedSoTheClientMayRetry() {
+        assertRefused(ChunkOp.OpenSession.sign(OWNER, 77, CHUNK, OTHER_SESSION),
+                ChunkMeta.empty(TINY.sliceCount()), Refusal.Reason.NOT_LEASED);
+    }
+
+    @Test
     void operationsForAnotherChunkAreRefused() {
         assertRefused(ChunkOp.WopBatch.sign(OWNER, VOLUME, CHUNK + 1, SESSION,
                 List.of(wop(0, 1, 0, 2))), open, Refusal.Reason.WRONG_CHUNK);
