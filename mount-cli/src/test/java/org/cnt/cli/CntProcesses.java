@@ -32,7 +32,8 @@ final class CntProcesses implements AutoCloseable {
     }
 
     /** A running farmer and the port it announced. */
-    record Farmer(Process process, int port) {
+    /** {@code log} is the farmer's stderr, where its logs go. */
+    record Farmer(Process process, int port, Path log) {
     }
 
     private final Path home;
@@ -92,10 +93,10 @@ final class CntProcesses implements AutoCloseable {
      */
     Farmer startFarmer(String... args) throws Exception {
         Started daemon = startDaemon(List.of(args), FARMING, "farmer");
-        return new Farmer(daemon.process(), Integer.parseInt(daemon.announced()));
+        return new Farmer(daemon.process(), Integer.parseInt(daemon.announced()), daemon.log());
     }
 
-    private record Started(Process process, String announced) {
+    private record Started(Process process, String announced, Path log) {
     }
 
     private Started startDaemon(List<String> args, Pattern announcement, String kind)
@@ -126,7 +127,7 @@ final class CntProcesses implements AutoCloseable {
                     + Files.readString(log));
         }
         readers.execute(() -> lines.lines().forEach(line -> { }));
-        return new Started(process, announced);
+        return new Started(process, announced, log);
     }
 
     /** SIGKILL, as {@code kill -9}: no shutdown hook runs. */

@@ -125,6 +125,10 @@ class FarmerProcessIT {
                 farmers.set(killed, cnt.startFarmer(farmerArgs.get(killed)));
                 await(() -> replicasIdentical(4), "every replica file identical on all four "
                         + "farmers after the restart");
+                String restartLog = Files.readString(farmers.get(killed).log());
+                assertThat(restartLog).as("the restarted farmer says how it caught up")
+                        .contains("recovered at committed height")
+                        .containsAnyOf("caught up", "installing a verified snapshot");
             }
         }
     }

@@ -669,12 +669,11 @@ public final class Replica {
         enterViewQuietly(newView);
         NewView message = NewView.sign(config.key(), config.self(), config.chunkId(),
                 config.epoch(), newView, lock);
-        int leader = config.leader(newView);
-        if (leader == config.self()) {
-            recordNewView(message);
-        } else {
-            send(leader, new MicroMessage.NewViewMsg(config.chunkId(), message));
-        }
+        recordNewView(message);
+        // Every member hears it, not the new leader alone: once f + 1 members have timed out,
+        // the rest join them at once instead of each waiting out its own (doubling) timeout,
+        // which under load and with a member down let the views drift apart for minutes.
+        broadcast(new MicroMessage.NewViewMsg(config.chunkId(), message));
     }
 
     private void enterViewQuietly(long newView) {

@@ -20,9 +20,10 @@
  *   <li>{@code q} votes form a QC. A block {@code B} is committed when its child {@code C}, proposed
  *       in the same view with {@code C.justify = QC(B)}, is certified too (two-chain rule).</li>
  *   <li>A member that sees no progress for a timeout (doubling per consecutive view change) moves
- *       to {@code v + 1} and sends the new leader its lock. The new leader waits for {@code q}
+ *       to {@code v + 1} and sends every member its lock. The new leader waits for {@code q}
  *       such messages plus a short wait for the rest, and extends the highest QC among them.
- *       {@code f + 1} new-view messages for a higher view pull a member into that view.</li>
+ *       {@code f + 1} new-view messages for a higher view pull a member into that view, so the
+ *       members' views do not drift apart while their timeouts grow.</li>
  * </ul>
  *
  * <h2>Safety argument</h2>
