@@ -249,6 +249,39 @@ class ReplicaTest {
     }
 
     @Test
+    void twoMembersTimingOutPullTheThirdIntoTheirViewBeforeItsOwnTimerFires() {
+        int oldLeader = leader(0);
+        submit(oldLeader, open());
+        tickAll(2);
+        dropIf = (from, packet) -> from == oldLeader || (int) packet[0] == oldLeader;
+        int newLeader = leader(1);
+        List<Integer> others = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            if (i != oldLeader && i != newLeader) {
+                others.add(i);
+            }
+        }
+        // Every live member watches the pending write, but only two of them ever tick.
+        int early = others.get(0);
+        int late = others.get(1);
+        submit(early, write(0, 1, (byte) 3));
+        for (int t = 0; t < 6 && replicas.get(early).view() == 0; t++) {
+            handle(early, replicas.get(early).onTick());
+            deliverAll();
+        }
+        for (int t = 0; t < 6 && replicas.get(newLeader).view() == 0; t++) {
+            handle(newLeader, replicas.get(newLeader).onTick());
+            deliverAll();
+        }
+        assertThat(replicas.get(early).view()).isEqualTo(1);
+        assertThat(replicas.get(newLeader).view()).isEqualTo(1);
+        assertThat(replicas.get(late).view()).as("f + 1 new-view messages pull a member along")
+                .isEqualTo(1);
+        deliverAll();
+        assertThat(replicas.get(late).state().read(0, 2)).containsExactly(3, 3);
+    }
+
+    @Test
     void aMemberThatMissedBlocksCatchesUpFromItsPeers() {
         int leader = leader(0);
         int lagging = (leader + 3) % 4;
