@@ -53,9 +53,12 @@ final class BenchCommand {
                     batch128k, inFlight, Math.min(warmupMib, volumeMib));
             return common.emit(r, out -> out.printf("%.0f committed 4 KiB Wops/s (%d per batch),"
                     + " %.1f MiB/s with 128 KiB Wops (%d per batch)%ncommit latency p50 %.1f ms,"
-                    + " p99 %.1f ms%nbaseline: this disk writes %.0f MiB/s sequentially%n",
+                    + " p99 %.1f ms%nCPU per MiB written (%d cores, node, four farmers and client):"
+                    + " %.0f ms with 4 KiB Wops, %.0f ms with 128 KiB%n"
+                    + "baseline: this disk writes %.0f MiB/s sequentially%n",
                     r.wopsPerS4k(), r.wopsPerBatch4k(), r.mibPerS128k(), r.wopsPerBatch128k(),
-                    r.commitP50Ms(), r.commitP99Ms(), r.diskSeqWriteMibPerS()));
+                    r.commitP50Ms(), r.commitP99Ms(), r.cpus(), r.cpuMsPerMib4k(),
+                    r.cpuMsPerMib128k(), r.diskSeqWriteMibPerS()));
         }
     }
 

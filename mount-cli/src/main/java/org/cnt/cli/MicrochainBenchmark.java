@@ -52,10 +52,17 @@ final class MicrochainBenchmark {
                   @JsonProperty("wops_per_batch_4k") int wopsPerBatch4k,
                   @JsonProperty("wops_per_batch_128k") int wopsPerBatch128k,
                   @JsonProperty("mib_4k") long mib4k, @JsonProperty("mib_128k") long mib128k,
-                  int farmers, int chunks, int warmupMib) {
+                  int farmers, int chunks, int warmupMib,
+                  @JsonProperty("cpu_ms_per_mib_4k") double cpuMsPerMib4k,
+                  @JsonProperty("cpu_ms_per_mib_128k") double cpuMsPerMib128k, int cpus) {
     }
 
-    private record Phase(double seconds, long wops, List<Double> latenciesMs) {
+    /** {@code cpuSeconds}: of this whole process (node, farmers and client), for the phase. */
+    private record Phase(double seconds, long wops, List<Double> latenciesMs, double cpuSeconds,
+                         long bytes) {
+        double cpuMsPerMib() {
+            return cpuSeconds * 1000 / (bytes / (double) (1 << 20));
+        }
     }
 
     private MicrochainBenchmark() {
@@ -85,7 +92,7 @@ final class MicrochainBenchmark {
         long capacity = (long) (chunks + 1) * chunkMib * ChainParams.MB;
         try (LocalNetwork net = LocalNetwork.start(root, "bench", params,
                 List.of(new Genesis.Allocation(OWNER.address(), Long.MAX_VALUE / 4)), 4,
-                capacity, Clock.systemUTC(), new LocalNetwork.Timing(100, 20, 200))) {
+                capacity, Clock.systemUTC(), new LocalNetwork.Timing(100, 20, 500))) {
             NodeClient chain = net.client();
             awaitChunks(chain, chunks);
             TxSender.send(chain, OWNER, new TxPayload.RentVolume("bench", volumeMib, 30,
@@ -110,7 +117,8 @@ final class MicrochainBenchmark {
                         large.wops() * 128.0 / 1024 / large.seconds(),
                         percentile(latencies, 0.50), percentile(latencies, 0.99), diskMibPerS,
                         wopsPerBatch4k, wopsPerBatch128k, volumeMib, volumeMib, 4, chunks,
-                        warmupMib);
+                        warmupMib, small.cpuMsPerMib(), large.cpuMsPerMib(),
+                        Runtime.getRuntime().availableProcessors());
             }
         }
     }
@@ -154,6 +162,7 @@ final class MicrochainBenchmark {
             List<CompletableFuture<Double>> done = new ArrayList<>();
             long wops = 0;
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             int sliceCount = (int) Math.min(volume.slices().size(), totalBytes / SLICE_BYTES);
             // Round-robin over slices so every chunk's group works at once.
             for (int round = 0; round < batchesPerSlice; round++) {
@@ -181,8 +190,15 @@ final class MicrochainBenchmark {
             for (CompletableFuture<Double> future : done) {
                 latencies.add(future.get(120, TimeUnit.SECONDS));
             }
-            return new Phase((System.nanoTime() - start) / 1e9, wops, latencies);
+            return new Phase((System.nanoTime() - start) / 1e9, wops, latencies,
+                    (processCpuNanos() - cpuStart) / 1e9, wops * wopBytes);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double percentile(List<Double> sorted, double p) {

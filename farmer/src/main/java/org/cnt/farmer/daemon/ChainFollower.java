@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the main chain's head, farmers and chunk map every poll, publishes the snapshot and
- * hands it to the daemon to (re)assign replicas. An unreachable node is logged once per outage;
+ * Reads the main chain's head every poll and, when it moved, the farmers and chunk map; publishes
+ * the snapshot and hands it to the daemon to (re)assign replicas. An unreachable node is logged once per outage;
  * the farmer keeps serving on its last view.
  */
 final class ChainFollower implements AutoCloseable {
@@ -40,13 +40,20 @@ final class ChainFollower implements AutoCloseable {
 
     private void poll() {
         try {
-            ChainView next = fetch(node);
+            ChainView previous = view.get();
+            // The head alone first: the farmers and the chunk map are large and change only
+            // with a new block.
+            var status = node.status();
+            if (previous != null && reachable && previous.height() == status.height()) {
+                return;
+            }
+            ChainView next = ChainView.of(status, node.farmers(), node.chunks());
             if (!reachable) {
                 log.info("consensus node {} reachable again at height {}", node.baseUrl(),
                         next.height());
                 reachable = true;
             }
-            ChainView previous = view.getAndSet(next);
+            view.set(next);
             if (previous == null || previous.height() != next.height()) {
                 onView.accept(next);
             }
