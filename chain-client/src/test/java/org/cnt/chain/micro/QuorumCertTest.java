@@ -49,6 +49,26 @@ class QuorumCertTest {
     }
 
     @Test
+    void theCacheAnswersLikeAFullCheckForAnyChangedByteOrGroup() {
+        CertificateCache cache = new CertificateCache(8);
+        QuorumCert good = certify(BLOCK, 0, 1, 2);
+        assertThat(cache.verify(good, memberKeys(), 3)).isTrue();
+        assertThat(cache.verify(certify(BLOCK, 0, 1, 2), memberKeys(), 3)).isTrue();
+        byte[] bad = good.signatures().get(1).clone();
+        bad[7] ^= 1;
+        QuorumCert forged = new QuorumCert(good.chunkId(), good.epoch(), good.view(),
+                good.height(), good.blockHash(), good.signers(),
+                List.of(good.signatures().get(0), bad, good.signatures().get(2)));
+        assertThat(cache.verify(forged, memberKeys(), 3)).isFalse();
+        List<org.cnt.chain.crypto.PublicKey> otherGroup = List.of(
+                KeyPair.fromLabel("x0").publicKey(), memberKeys().get(1), memberKeys().get(2),
+                memberKeys().get(3));
+        assertThat(cache.verify(good, otherGroup, 3)).isFalse();
+        assertThat(cache.verify(good, memberKeys(), 4)).isFalse();
+        assertThat(cache.verify(QuorumCert.genesis(9, 2), memberKeys(), 3)).isTrue();
+    }
+
+    @Test
     void genesisCertifiesOnlyTheImplicitGenesisBlock() {
         assertThat(QuorumCert.genesis(9, 2).verify(memberKeys(), 3)).isTrue();
         QuorumCert fake = new QuorumCert(9, 2, 0, 0, Hash.ZERO, 0, List.of());

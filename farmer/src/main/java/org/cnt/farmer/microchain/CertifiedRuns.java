@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.micro.CertificateCache;
 import org.cnt.chain.micro.ChunkOp;
 import org.cnt.chain.micro.MicroBlock;
 import org.cnt.chain.micro.MicroMessage;
@@ -81,9 +82,11 @@ final class CertifiedRuns {
         return child == null ? null : child.block().justify();
     }
 
-    static boolean verify(ReplicaConfig config, MicroMessage.BlockResponse response) {
+    static boolean verify(ReplicaConfig config, CertificateCache certificates,
+                          MicroMessage.BlockResponse response) {
         List<MicroMessage.Proposal> blocks = response.blocks();
-        if (blocks.isEmpty() || !response.lastQc().verify(config.members(), config.quorum())
+        if (blocks.isEmpty()
+                || !certificates.verify(response.lastQc(), config.members(), config.quorum())
                 || !response.lastQc().blockHash().equals(blocks.getLast().block().hash())) {
             return false;
         }
@@ -92,7 +95,7 @@ final class CertifiedRuns {
             boolean linked = i == 0 || block.parentHash().equals(blocks.get(i - 1).block().hash());
             if (!linked || block.chunkId() != config.chunkId() || block.epoch() != config.epoch()
                     || !block.extendsJustify() || !opsMatch(block, blocks.get(i).ops())
-                    || !block.justify().verify(config.members(), config.quorum())) {
+                    || !certificates.verify(block.justify(), config.members(), config.quorum())) {
                 return false;
             }
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.micro.CertificateCache;
 import org.cnt.chain.micro.ChunkOp;
 import org.cnt.chain.micro.MicroBlock;
 import org.cnt.chain.micro.MicroMessage;
@@ -38,6 +39,7 @@ public final class Replica {
     private BlockTree tree;
     private SnapshotAssembly assembly;
     private final OpValidator validator;
+    private final CertificateCache certificates = new CertificateCache(256);
     private List<ReplicaOutput> out = new ArrayList<>();
 
     private long view;
@@ -527,7 +529,7 @@ public final class Replica {
                 || from != config.leader(block.view()) || block.leader() != from
                 || !block.leaderSignatureValid(config.members().get(from))
                 || !block.extendsJustify()
-                || !block.justify().verify(config.members(), config.quorum())
+                || !certificates.verify(block.justify(), config.members(), config.quorum())
                 || !CertifiedRuns.opsMatch(block, proposal.ops())) {
             return;
         }
@@ -600,7 +602,8 @@ public final class Replica {
 
     private void onCertificate(int from, QuorumCert qc) {
         if (from < config.groupSize() && qc.chunkId() == config.chunkId()
-                && qc.epoch() == config.epoch() && qc.verify(config.members(), config.quorum())) {
+                && qc.epoch() == config.epoch()
+                && certificates.verify(qc, config.members(), config.quorum())) {
             observe(qc);
         }
     }
@@ -697,7 +700,7 @@ public final class Replica {
         if (from >= config.groupSize() || message.sender() != from
                 || message.chunkId() != config.chunkId() || message.epoch() != config.epoch()
                 || message.view() < view || !message.verify(config.members().get(from))
-                || !message.highQc().verify(config.members(), config.quorum())) {
+                || !certificates.verify(message.highQc(), config.members(), config.quorum())) {
             return;
         }
         observe(message.highQc());
@@ -794,7 +797,7 @@ public final class Replica {
         if (from >= config.groupSize() || anchor.committedHeight() <= tree.committedHeight()
                 || !part.anchorQc().blockHash().equals(anchor.hash())
                 || anchor.chunkId() != config.chunkId() || anchor.epoch() != config.epoch()
-                || !part.anchorQc().verify(config.members(), config.quorum())) {
+                || !certificates.verify(part.anchorQc(), config.members(), config.quorum())) {
             return;
         }
         if (assembly == null || !assembly.anchor().hash().equals(anchor.hash())) {
@@ -838,7 +841,7 @@ public final class Replica {
     }
 
     private void onBlockResponse(int from, MicroMessage.BlockResponse response) {
-        if (from >= config.groupSize() || !CertifiedRuns.verify(config, response)) {
+        if (from >= config.groupSize() || !CertifiedRuns.verify(config, certificates, response)) {
             return;
         }
         for (MicroMessage.Proposal proposal : response.blocks()) {
