@@ -34,7 +34,7 @@ final class BenchCommand {
                 description = "128 KiB Wops per signed batch (default: ${DEFAULT-VALUE})")
         int batch128k;
 
-        @Option(names = "--warmup", defaultValue = "32", paramLabel = "MIB",
+        @Option(names = "--warmup", defaultValue = "64", paramLabel = "MIB",
                 description = "MiB written at each Wop size before measuring, so the JIT and "
                         + "the heap are warm (default: ${DEFAULT-VALUE})")
         int warmupMib;

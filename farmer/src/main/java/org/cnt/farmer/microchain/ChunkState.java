@@ -18,7 +18,8 @@ import org.cnt.chain.micro.Wop;
  */
 public final class ChunkState {
     private final ChunkGeometry geometry;
-    private final Map<Integer, byte[]> pages = new HashMap<>();
+    /** By page index; null reads as zeros. A stored array is never modified (see sharedPages). */
+    private final byte[][] pages;
     private final PageTree tree;
     private ChunkMeta meta;
     private long height;
@@ -26,6 +27,7 @@ public final class ChunkState {
     public ChunkState(ChunkGeometry geometry) {
         this.geometry = geometry;
         this.tree = new PageTree(geometry.pageCount(), geometry.pageSizeBytes());
+        this.pages = new byte[geometry.pageCount()][];
         this.meta = ChunkMeta.empty(geometry.sliceCount());
     }
 
@@ -37,7 +39,7 @@ public final class ChunkState {
         for (Map.Entry<Integer, byte[]> page : pages.entrySet()) {
             copies.put(page.getKey(), page.getValue().clone());
         }
-        state.pages.putAll(copies);
+        copies.forEach((index, content) -> state.pages[index] = content);
         state.tree.update(copies);
         state.meta = meta;
         state.height = height;
@@ -109,7 +111,7 @@ public final class ChunkState {
                 content = page(page);
                 System.arraycopy(data, done, content, within, length);
             }
-            pages.put(page, content);
+            pages[page] = content;
             changed.put(page, content);
             done += length;
         }
@@ -117,7 +119,7 @@ public final class ChunkState {
 
     /** A copy of one page. */
     public byte[] page(int index) {
-        byte[] content = pages.get(index);
+        byte[] content = pages[index];
         return content == null ? new byte[geometry.pageSizeBytes()] : content.clone();
     }
 
@@ -138,7 +140,7 @@ public final class ChunkState {
             long at = offset + done;
             int within = (int) (at % pageSize);
             int take = Math.min(pageSize - within, length - done);
-            byte[] content = pages.get((int) (at / pageSize));
+            byte[] content = pages[(int) (at / pageSize)];
             if (content != null) {
                 System.arraycopy(content, within, out, done, take);
             }
@@ -153,13 +155,19 @@ public final class ChunkState {
      * modify the arrays.
      */
     Map<Integer, byte[]> sharedPages() {
-        return Map.copyOf(pages);
+        // A copy of the references only: kept for every recent committed height, so its cost
+        // must not grow with the bytes written.
+        return new PageArrayMap(pages.clone());
     }
 
     /** The pages that differ from zeros, for snapshots (copies). */
     public Map<Integer, byte[]> writtenPages() {
         Map<Integer, byte[]> copy = new HashMap<>();
-        pages.forEach((index, content) -> copy.put(index, content.clone()));
+        for (int index = 0; index < pages.length; index++) {
+            if (pages[index] != null) {
+                copy.put(index, pages[index].clone());
+            }
+        }
         return copy;
     }
 }

@@ -46,6 +46,18 @@ class ChunkStateTest {
         ChunkState copy = ChunkState.restore(TINY, state.height(), state.meta(),
                 state.writtenPages());
         assertThat(copy.root()).isEqualTo(state.root());
+        java.util.Map<Integer, byte[]> snapshot = state.sharedPages();
+        assertThat(snapshot.keySet()).isEqualTo(state.writtenPages().keySet());
+        assertThat(ChunkState.restore(TINY, state.height(), state.meta(), snapshot).root())
+                .isEqualTo(state.root());
+        byte[] before = state.read(0, 32);
+        state.applyBlock(state.height() + 1, List.of(ChunkOp.WopBatch.sign(OWNER, 1, 7, SESSION,
+                List.of(new Wop(0, ++seqs[0], 0, new byte[8])))));
+        byte[] fromSnapshot = new byte[32];
+        snapshot.forEach((page, content) -> System.arraycopy(content, 0, fromSnapshot,
+                page * TINY.pageSizeBytes(), content.length));
+        assertThat(fromSnapshot).as("a snapshot never sees later writes").isEqualTo(before);
+        assertThat(snapshot.get(TINY.pageCount())).isNull();
     }
 
     @Property(tries = 50)
