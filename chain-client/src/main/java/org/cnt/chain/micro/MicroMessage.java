@@ -225,11 +225,17 @@ public sealed interface MicroMessage {
 
         /** Checks the proof against the group's keys; never throws. */
         public boolean proves(List<org.cnt.chain.crypto.PublicKey> members, int quorum) {
+            return proves(members, quorum, new CertificateCache(1));
+        }
+
+        /** The same, with certificates already verified answered from {@code certificates}. */
+        public boolean proves(List<org.cnt.chain.crypto.PublicKey> members, int quorum,
+                              CertificateCache certificates) {
             if (chain.size() < 2 || !chain.getFirst().opDigests().contains(opDigest)
                     || !qc.blockHash().equals(chain.getLast().hash())
                     || qc.view() != chain.getLast().view()
                     || chain.getLast().justify().view() != chain.getLast().view()
-                    || !qc.verify(members, quorum)) {
+                    || !certificates.verify(qc, members, quorum)) {
                 return false;
             }
             for (int i = 1; i < chain.size(); i++) {

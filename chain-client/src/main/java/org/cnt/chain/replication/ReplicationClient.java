@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.micro.CertificateCache;
 import org.cnt.chain.micro.ChunkOp;
 import org.cnt.chain.micro.MicroMessage;
 import org.cnt.chain.wire.Frames;
@@ -58,6 +59,8 @@ public final class ReplicationClient implements AutoCloseable {
     private final Map<Long, PendingRead> reads = new ConcurrentHashMap<>();
     private final Map<Long, Integer> leaderGuess = new ConcurrentHashMap<>();
     private final Map<Long, GroupProgress> progress = new ConcurrentHashMap<>();
+    /** The writes of one block share its proof's certificate: checked once, not per write. */
+    private final CertificateCache certificates = new CertificateCache(1024);
     private long nextSendSeq;
     private final Semaphore inFlight;
     private final AtomicLong nextRequestId = new AtomicLong(1);
@@ -210,7 +213,8 @@ public final class ReplicationClient implements AutoCloseable {
     private void onCommitted(MicroMessage.Committed committed) {
         PendingWrite write = writes.get(committed.opDigest());
         if (write == null || committed.chunkId() != write.op.chunkId()
-                || !committed.proves(write.group.members(), write.group.quorum())) {
+                || !committed.proves(write.group.members(), write.group.quorum(),
+                        certificates)) {
             return;
         }
         synchronized (this) {
