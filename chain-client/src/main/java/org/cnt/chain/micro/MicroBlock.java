@@ -75,6 +75,12 @@ public record MicroBlock(long chunkId, long epoch, long view, long height, Hash 
                 && justify.view() <= view;
     }
 
+    /** What {@link #encode} writes, computed without writing it. */
+    public int encodedSizeBytes() {
+        return 2 + 4 * 8 + Hash.SIZE_BYTES + 1 + justify.encodedSizeBytes() + 8 + Hash.SIZE_BYTES
+                + 4 + Hash.SIZE_BYTES * opDigests.size() + Signature.SIZE_BYTES;
+    }
+
     @Override
     public void encode(CanonicalWriter out) {
         out.fixed(unsigned()).fixed(signature);

@@ -71,7 +71,7 @@ public sealed interface MicroMessage {
 
         /** Exact, so a proposal of megabytes is encoded without a copy. */
         public int sizeHintBytes() {
-            return 2 + 8 + new CanonicalWriter(512).write(block).sizeBytes() + opsBytes(ops);
+            return 2 + 8 + block.encodedSizeBytes() + opsBytes(ops);
         }
 
         public int tag() {
@@ -225,17 +225,21 @@ public sealed interface MicroMessage {
 
         /** Checks the proof against the group's keys; never throws. */
         public boolean proves(List<org.cnt.chain.crypto.PublicKey> members, int quorum) {
-            return proves(members, quorum, new CertificateCache(1));
+            return proves(qc -> qc.verify(members, quorum));
         }
 
         /** The same, with certificates already verified answered from {@code certificates}. */
         public boolean proves(List<org.cnt.chain.crypto.PublicKey> members, int quorum,
                               CertificateCache certificates) {
+            return proves(qc -> certificates.verify(qc, members, quorum));
+        }
+
+        private boolean proves(java.util.function.Predicate<QuorumCert> certified) {
             if (chain.size() < 2 || !chain.getFirst().opDigests().contains(opDigest)
                     || !qc.blockHash().equals(chain.getLast().hash())
                     || qc.view() != chain.getLast().view()
                     || chain.getLast().justify().view() != chain.getLast().view()
-                    || !certificates.verify(qc, members, quorum)) {
+                    || !certified.test(qc)) {
                 return false;
             }
             for (int i = 1; i < chain.size(); i++) {

@@ -63,6 +63,11 @@ public record QuorumCert(long chunkId, long epoch, long view, long height, Hash 
         return true;
     }
 
+    /** What {@link #encode} writes, computed without writing it. */
+    public int encodedSizeBytes() {
+        return 4 * 8 + Hash.SIZE_BYTES + 8 + signatures.size() * Signature.SIZE_BYTES;
+    }
+
     @Override
     public void encode(CanonicalWriter out) {
         out.u64(chunkId).u64(epoch).u64(view).u64(height).fixed(blockHash.toBytes()).u64(signers);

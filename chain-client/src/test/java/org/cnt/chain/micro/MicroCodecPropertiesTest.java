@@ -83,6 +83,10 @@ class MicroCodecPropertiesTest {
         MicroMessage decoded = MicroMessage.decode(bytes);
         assertThat(decoded.toBytes()).isEqualTo(bytes);
         assertThat(decoded.getClass()).isEqualTo(message.getClass());
+        if (message instanceof MicroMessage.Proposal || message instanceof MicroMessage.Submit) {
+            assertThat(message.sizeHintBytes()).as("sized exactly, so never copied")
+                    .isEqualTo(bytes.length);
+        }
     }
 
     @Property(tries = 300)
