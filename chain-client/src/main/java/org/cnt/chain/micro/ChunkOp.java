@@ -108,6 +108,50 @@ public sealed interface ChunkOp {
     }
 
     /**
+     * Ends a membership epoch of the chunk's copy group (DESIGN.md, "Assignment": the group
+     * repairs). A member that leads when the main chain has moved the chunk to a new group signs
+     * it; once it is committed the epoch takes no more writes, so every member that stays starts
+     * the next epoch from the same final state. The volume field of the header carries the
+     * epoch it ends, the session field is zero.
+     */
+    record Seal(long chunkId, long epoch, PublicKey owner, byte[] signature) implements ChunkOp {
+        static final int TAG = 0x53;
+
+        public static Seal sign(KeyPair member, long chunkId, long epoch) {
+            byte[] unsigned = header(TAG, epoch, chunkId, Hash.ZERO, member.publicKey())
+                    .toByteArray();
+            return new Seal(chunkId, epoch, member.publicKey(),
+                    member.sign(Hash.sha256(unsigned).toBytes()));
+        }
+
+        @Override
+        public long volumeId() {
+            return 0;
+        }
+
+        @Override
+        public Hash sessionId() {
+            return Hash.ZERO;
+        }
+
+        @Override
+        public byte[] body() {
+            return header(TAG, epoch, chunkId, Hash.ZERO, owner).toByteArray();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Seal s && chunkId == s.chunkId && epoch == s.epoch
+                    && owner.equals(s.owner) && Arrays.equals(signature, s.signature);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(chunkId * 31 + epoch);
+        }
+    }
+
+    /**
      * Wops on slices of this chunk, written inside the session. A batch keeps its encoding (body
      * then signature) and the digest of its body from the moment it is signed or decoded: every
      * member hashes, forwards, logs and proposes it, and a batch can be megabytes.
@@ -280,6 +324,12 @@ public sealed interface ChunkOp {
                     in.fixed(Signature.SIZE_BYTES, "signature"));
             case CloseSession.TAG -> new CloseSession(volume, chunk, session, owner,
                     in.fixed(Signature.SIZE_BYTES, "signature"));
+            case Seal.TAG -> {
+                if (!session.equals(Hash.ZERO)) {
+                    throw new CodecException("a seal carries no session");
+                }
+                yield new Seal(chunk, volume, owner, in.fixed(Signature.SIZE_BYTES, "signature"));
+            }
             case WopBatch.TAG -> {
                 int count = in.u32("wop count");
                 if (count < 1 || count > WopBatch.MAX_WOPS) {

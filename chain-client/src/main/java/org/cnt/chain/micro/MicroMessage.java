@@ -47,6 +47,24 @@ public sealed interface MicroMessage {
         encodeBody(out);
     }
 
+    /**
+     * The membership epoch a member's message belongs to, so a farmer that runs two epochs of a
+     * chunk during a handover routes it to the right one; -1 for messages of no epoch (client
+     * operations and notices, snapshot requests).
+     */
+    static long epochOf(MicroMessage message) {
+        return switch (message) {
+            case Proposal p -> p.block().epoch();
+            case VoteMsg v -> v.vote().epoch();
+            case Certificate c -> c.qc().epoch();
+            case NewViewMsg n -> n.newView().epoch();
+            case BlockRequest r -> r.epoch();
+            case BlockResponse r -> r.lastQc().epoch();
+            case StateResponse r -> r.anchor().epoch();
+            default -> -1;
+        };
+    }
+
     /** A client's (or a forwarding member's) operation for the leader to order. */
     record Submit(long chunkId, ChunkOp op) implements MicroMessage {
         public int sizeHintBytes() {
@@ -119,14 +137,18 @@ public sealed interface MicroMessage {
         }
     }
 
-    /** Asks a peer for blocks from {@code fromHeight} on (catch-up). */
-    record BlockRequest(long chunkId, long fromHeight, int maxBlocks) implements MicroMessage {
+    /**
+     * Asks a peer for blocks of one epoch's chain from {@code fromHeight} on (catch-up); height 0
+     * asks for a snapshot, which a member joining an epoch without its state needs first.
+     */
+    record BlockRequest(long chunkId, long epoch, long fromHeight, int maxBlocks)
+            implements MicroMessage {
         public int tag() {
             return 6;
         }
 
         public void encodeBody(CanonicalWriter out) {
-            out.u64(chunkId).u64(fromHeight).u32(maxBlocks);
+            out.u64(chunkId).u64(epoch).u64(fromHeight).u32(maxBlocks);
         }
     }
 
@@ -285,7 +307,8 @@ public sealed interface MicroMessage {
             case 3 -> new VoteMsg(chunk, Vote.decode(in));
             case 4 -> new Certificate(chunk, QuorumCert.decode(in));
             case 5 -> new NewViewMsg(chunk, NewView.decode(in));
-            case 6 -> new BlockRequest(chunk, in.u64Max("from", Long.MAX_VALUE),
+            case 6 -> new BlockRequest(chunk, in.u64Max("epoch", Long.MAX_VALUE),
+                    in.u64Max("from", Long.MAX_VALUE),
                     boundedCount(in.u32("max blocks"), MAX_BLOCKS_PER_RESPONSE, "blocks"));
             case 7 -> decodeBlockResponse(chunk, in);
             case 8 -> new StateRequest(chunk, in.u64Max("height", Long.MAX_VALUE),

@@ -28,7 +28,9 @@ public final class ChainCopyGroups implements CopyGroups {
             Map<Long, Views.Farmer> farmers = new java.util.HashMap<>();
             node.farmers().forEach(f -> farmers.put(f.id(), f));
             for (Views.Chunk chunk : node.chunks()) {
-                if (!chunk.full()) {
+                if (chunk.members().isEmpty()) {
+                    // A group that lost its members is not full, yet still serves with those
+                    // left; one with none serves nothing.
                     continue;
                 }
                 List<PublicKey> keys = new ArrayList<>();
@@ -46,7 +48,7 @@ public final class ChainCopyGroups implements CopyGroups {
         }
         CopyGroup group = cache.get(chunkId);
         if (group == null) {
-            throw new ReplicationException("chunk " + chunkId + " has no full copy group on "
+            throw new ReplicationException("chunk " + chunkId + " has no copy group on "
                     + "the main chain");
         }
         return group;

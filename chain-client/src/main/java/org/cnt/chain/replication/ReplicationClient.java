@@ -76,7 +76,10 @@ public final class ReplicationClient implements AutoCloseable {
 
     private final class PendingWrite {
         final ChunkOp op;
-        final CopyGroup group;
+        /** The group the write goes to; replaced when the chain hands the chunk to a new one. */
+        CopyGroup group;
+        /** Set when members said the chunk moved on: the timer thread looks the new group up. */
+        boolean regroup;
         final CompletableFuture<Commit> future = new CompletableFuture<>();
         final Set<Integer> refusedBy = new HashSet<>();
         int member;
@@ -155,6 +158,8 @@ public final class ReplicationClient implements AutoCloseable {
         sendRead(read);
         return read.future;
     }
+
+    private static final long REGROUP_PAUSE_MS = 200;
 
     private synchronized void sendWrite(PendingWrite write) {
         write.attempts++;
@@ -251,8 +256,14 @@ public final class ReplicationClient implements AutoCloseable {
             write.lastRefusal = reason;
             return;
         }
-        if (reason.startsWith("not_member")) {
+        if (reason.startsWith("epoch_changed") || reason.startsWith("not_member")) {
+            // The chain gave the chunk to a new copy group; the old one ordered nothing of
+            // this write (a sealed epoch says so only after its seal committed).
             groups.invalidate(write.op.chunkId());
+            write.regroup = true;
+            write.lastRefusal = reason;
+            write.deadlineMs = System.currentTimeMillis() + REGROUP_PAUSE_MS;
+            return;
         } else if (member >= 0) {
             write.refusedBy.add(member);
             write.lastRefusal = reason;
@@ -301,10 +312,41 @@ public final class ReplicationClient implements AutoCloseable {
         sendRead(read);
     }
 
+    /**
+     * Moves a write to the chunk's current copy group (a blocking chain lookup: on the timer
+     * thread, never on a network thread), and sends it there from its first attempt.
+     */
+    private void regroup(PendingWrite write, long now) {
+        write.regroup = false;
+        CopyGroup next;
+        try {
+            next = groups.group(write.op.chunkId());
+        } catch (ReplicationException e) {
+            write.lastRefusal = e.getMessage();
+            write.deadlineMs = now + REGROUP_PAUSE_MS;
+            write.regroup = true;
+            return;
+        }
+        if (next.epoch() != write.group.epoch()) {
+            log.info("chunk {}: copy group moved from epoch {} to {}; resending there",
+                    write.op.chunkId(), write.group.epoch(), next.epoch());
+            leaderGuess.remove(write.op.chunkId());
+            write.group = next;
+            write.refusedBy.clear();
+            write.attempts = 0;
+        }
+        write.member = CopyGroup.leader(write.op.chunkId(), 0, write.group.size());
+        sendWrite(write);
+    }
+
     private synchronized void checkDeadlines() {
         long now = System.currentTimeMillis();
         for (PendingWrite write : writes.values()) {
             if (write.future.isDone() || now < write.deadlineMs) {
+                continue;
+            }
+            if (write.regroup) {
+                regroup(write, now);
                 continue;
             }
             if (write.attempts >= options.maxAttempts()) {

@@ -13,6 +13,11 @@ import org.cnt.chain.codec.Encodable;
  * from the start have ever been leased: the rest are never-used and are allocated first.
  */
 public record Chunk(long id, List<Long> members, long epoch, int freshSlices) implements Encodable {
+    /**
+     * The epoch a chunk is born in, with its whole group at once: its replicas start empty. Every
+     * later epoch follows a membership change and starts from its predecessor's sealed state.
+     */
+    public static final long FIRST_EPOCH = 1;
 
     public Chunk {
         members = List.copyOf(members);

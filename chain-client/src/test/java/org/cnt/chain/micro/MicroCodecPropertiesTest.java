@@ -51,7 +51,8 @@ class MicroCodecPropertiesTest {
         Arbitrary<ChunkOp> ops = Arbitraries.oneOf(
                 wops.map(w -> ChunkOp.WopBatch.sign(OWNER, 3, 9, SESSION, w)),
                 Arbitraries.just(ChunkOp.OpenSession.sign(OWNER, 3, 9, SESSION)),
-                Arbitraries.just(ChunkOp.CloseSession.sign(OWNER, 3, 9, SESSION)));
+                Arbitraries.just(ChunkOp.CloseSession.sign(OWNER, 3, 9, SESSION)),
+                Arbitraries.longs().between(1, 5).map(e -> ChunkOp.Seal.sign(OWNER, 9, e)));
         Arbitrary<MicroBlock> blocks = ops.list().ofMaxSize(3).map(list -> MicroBlock.propose(
                 MEMBERS.get(1), 1, QuorumCert.genesis(9, 2), 1, 0, Hash.ZERO,
                 list.stream().map(ChunkOp::digest).toList()));
@@ -64,7 +65,7 @@ class MicroCodecPropertiesTest {
                 blocks.map(b -> new MicroMessage.Certificate(9, certify(b, 0, 1, 3))),
                 blocks.map(b -> new MicroMessage.NewViewMsg(9, NewView.sign(MEMBERS.get(0), 0, 9,
                         2, 4, certify(b, 0, 1, 2)))),
-                Arbitraries.longs().between(0, 1000).map(h -> new MicroMessage.BlockRequest(9, h,
+                Arbitraries.longs().between(0, 1000).map(h -> new MicroMessage.BlockRequest(9, 2, h,
                         16)),
                 blocks.map(b -> new MicroMessage.BlockResponse(9, List.of(
                         new MicroMessage.Proposal(9, b, List.of())), certify(b, 1, 2, 3))),

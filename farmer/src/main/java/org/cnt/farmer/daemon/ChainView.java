@@ -10,12 +10,17 @@ import org.cnt.farmer.microchain.SliceLease;
 
 /** What the farmer last read from the main chain: one consistent, immutable snapshot. */
 record ChainView(long height, long nowSec, ChainParams params, Map<Long, Views.Farmer> farmers,
-                 Map<Long, Views.Chunk> chunks, Map<Long, Map<Integer, SliceLease>> leases) {
+                 Map<Long, Views.Chunk> chunks, Map<Long, Map<Integer, SliceLease>> leases,
+                 Map<PublicKey, String> endpoints) {
 
     static ChainView of(Views.Status status, List<Views.Farmer> farmers,
                         List<Views.Chunk> chunks) {
         Map<Long, Views.Farmer> byId = new HashMap<>();
-        farmers.forEach(f -> byId.put(f.id(), f));
+        Map<PublicKey, String> endpoints = new HashMap<>();
+        farmers.forEach(f -> {
+            byId.put(f.id(), f);
+            endpoints.put(f.key(), f.endpoint());
+        });
         Map<Long, Views.Chunk> chunkById = new HashMap<>();
         Map<Long, Map<Integer, SliceLease>> leases = new HashMap<>();
         for (Views.Chunk chunk : chunks) {
@@ -28,7 +33,8 @@ record ChainView(long height, long nowSec, ChainParams params, Map<Long, Views.F
             leases.put(chunk.id(), Map.copyOf(slices));
         }
         return new ChainView(status.height(), status.timestampMs() / 1000, status.params(),
-                Map.copyOf(byId), Map.copyOf(chunkById), Map.copyOf(leases));
+                Map.copyOf(byId), Map.copyOf(chunkById), Map.copyOf(leases),
+                Map.copyOf(endpoints));
     }
 
     /** This key's farmer id, or null while it is not registered (or has exited). */
@@ -54,13 +60,9 @@ record ChainView(long height, long nowSec, ChainParams params, Map<Long, Views.F
         return keys;
     }
 
-    /** Where member {@code member} of a chunk listens, or null. */
-    String endpoint(long chunkId, int member) {
-        Views.Chunk chunk = chunks.get(chunkId);
-        if (chunk == null || member < 0 || member >= chunk.members().size()) {
-            return null;
-        }
-        Views.Farmer farmer = farmers.get(chunk.members().get(member));
-        return farmer == null ? null : farmer.endpoint();
+    /** Where the farmer with this key listens (an exited one too, while it hands over), or null. */
+    String endpoint(PublicKey key) {
+        return endpoints.get(key);
     }
+
 }

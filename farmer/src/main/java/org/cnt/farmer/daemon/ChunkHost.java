@@ -71,6 +71,14 @@ final class ChunkHost implements AutoCloseable {
     private boolean checkpointing;
     private ScheduledFuture<?> ticker;
     private volatile boolean closed;
+    /** What the farmer's runtime reads between inputs to steer a handover, without blocking. */
+    private volatile boolean sealed;
+    private volatile boolean joining;
+    private volatile boolean certified;
+    /** The snapshot being installed is this farmer's own sealed epoch (for the log). */
+    private boolean ownBase;
+    /** Told once, on the replica's thread, when this epoch's seal is committed. */
+    private volatile java.util.function.Consumer<WalEntry.SnapshotEntry> onSealed;
 
     private record WaitingRead(WireMessage.ReadRequest request, int clientId, long untilMs) {
     }
@@ -90,9 +98,10 @@ final class ChunkHost implements AutoCloseable {
      * plus every logged block, with committed blocks above the checkpoint written to the file
      * again (a crash may have left them half written).
      */
-    static ChunkHost open(ReplicaConfig config, ReplicaStore store, Path chunkDir,
-                          EventExecutor executor, java.util.concurrent.Executor fileWriter,
-                          Outbox outbox, ReadService reads) throws FarmerException {
+    static ChunkHost open(ReplicaConfig config, boolean joining, ReplicaStore store,
+                          Path chunkDir, EventExecutor executor,
+                          java.util.concurrent.Executor fileWriter, Outbox outbox,
+                          ReadService reads) throws FarmerException {
         ChunkGeometry geometry = config.geometry();
         Path path = chunkDir.resolve(config.chunkId() + "-" + config.epoch() + ".replica");
         ChunkFile file;
@@ -106,7 +115,7 @@ final class ChunkHost implements AutoCloseable {
             ChunkLog chunkLog = store.log(config.chunkId(), config.epoch());
             ChunkHost host = new ChunkHost(config, chunkLog,
                     new ReplicaFile(file, geometry, fileWriter), executor, outbox, reads);
-            host.recover();
+            host.recover(joining);
             return host;
         } catch (FarmerException | IOException | CodecException | RuntimeException e) {
             closeQuietly(file);
@@ -115,7 +124,7 @@ final class ChunkHost implements AutoCloseable {
         }
     }
 
-    private void recover() throws IOException, CodecException {
+    private void recover(boolean joiningEpoch) throws IOException, CodecException {
         List<WalEntry> entries = new ArrayList<>();
         Checkpoint checkpoint = chunkLog.checkpoint();
         if (checkpoint != null) {
@@ -126,7 +135,8 @@ final class ChunkHost implements AutoCloseable {
         }
         List<WalEntry> logged = chunkLog.entries();
         entries.addAll(logged);
-        replica = Replica.recover(config, entries);
+        replica = Replica.recover(config, entries, joiningEpoch);
+        observeState();
         Map<Hash, WalEntry.BlockEntry> blocks = new HashMap<>();
         Map<Long, Hash> commits = new HashMap<>();
         for (WalEntry entry : logged) {
@@ -142,8 +152,9 @@ final class ChunkHost implements AutoCloseable {
             fileHeight = h;
         }
         log.info("chunk {} epoch {}: recovered at committed height {} (checkpoint {}, {} log "
-                + "entries)", config.chunkId(), config.epoch(), fileHeight, checkpointHeight,
-                logged.size());
+                + "entries){}", config.chunkId(), config.epoch(), fileHeight, checkpointHeight,
+                logged.size(), replica.isJoining() ? "; joining: waiting for the epoch's state"
+                        : "");
     }
 
     void start(long tickMs) {
@@ -153,6 +164,33 @@ final class ChunkHost implements AutoCloseable {
 
     long chunkId() {
         return config.chunkId();
+    }
+
+    /** The main chain moved the chunk on: seal this epoch; {@code then} gets its final state. */
+    void seal(java.util.function.Consumer<WalEntry.SnapshotEntry> then) {
+        onSealed = then;
+        post(() -> run(replica::seal));
+    }
+
+    /** This farmer's own sealed state of the previous epoch: the start of this one. */
+    void installBase(WalEntry.SnapshotEntry base) {
+        post(() -> run(() -> {
+            ownBase = replica.isJoining();
+            return replica.installBase(base);
+        }));
+    }
+
+    boolean sealed() {
+        return sealed;
+    }
+
+    boolean joining() {
+        return joining;
+    }
+
+    /** Whether a block of this epoch is certified: a quorum of it holds the starting state. */
+    boolean certified() {
+        return certified;
     }
 
     ReplicaConfig config() {
@@ -251,6 +289,22 @@ final class ChunkHost implements AutoCloseable {
         if (!waitingReads.isEmpty()) {
             retryReads();
         }
+        observeState();
+    }
+
+    private void observeState() {
+        joining = replica.isJoining();
+        certified = !replica.lock().isGenesis();
+        if (!sealed && replica.sealed()) {
+            sealed = true;
+            log.info("chunk {}: epoch {} sealed at committed height {}", config.chunkId(),
+                    config.epoch(), replica.committedHeight());
+        }
+        var then = onSealed;
+        if (sealed && then != null) {
+            onSealed = null;
+            then.accept(replica.baseForNextEpoch());
+        }
     }
 
     private void handle(List<ReplicaOutput> outputs) {
@@ -258,7 +312,7 @@ final class ChunkHost implements AutoCloseable {
             switch (output) {
                 case ReplicaOutput.Send send -> {
                     if (send.to() < config.groupSize()) {
-                        outbox.toMember(config.chunkId(), send.to(), send.message());
+                        outbox.toPeer(config.members().get(send.to()), send.message());
                     } else {
                         outbox.toClient(send.to(), new WireMessage.Micro(send.message()));
                     }
@@ -352,8 +406,14 @@ final class ChunkHost implements AutoCloseable {
                 chunkLog.checkpoint(next, null);
             }
         }));
-        log.info("chunk {}: installing a verified snapshot at height {} from a peer",
-                config.chunkId(), snapshot.height());
+        if (ownBase) {
+            ownBase = false;
+            log.info("chunk {}: epoch {} starts from this farmer's sealed epoch", config.chunkId(),
+                    config.epoch());
+        } else {
+            log.info("chunk {}: installing a verified snapshot at height {} from a peer",
+                    config.chunkId(), snapshot.height());
+        }
     }
 
     @Override
@@ -363,6 +423,16 @@ final class ChunkHost implements AutoCloseable {
             ticker.cancel(false);
         }
         file.close();
+    }
+
+    /** Closes the replica and removes its file and log: its epoch is handed over. */
+    void retire() {
+        closed = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        executor.execute(chunkLog::discard);
+        file.closeAndDelete();
     }
 
     private static void closeQuietly(ChunkFile file) {

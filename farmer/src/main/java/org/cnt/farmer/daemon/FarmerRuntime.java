@@ -36,6 +36,11 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
     private static final int MAX_OPS_PER_BLOCK = 256;
     private static final int MAX_PENDING_OPS = 4096;
     private static final int RETAIN_BLOCKS = 256;
+    /**
+     * A farmer that left a group keeps its sealed replica this long, so members that missed the
+     * seal's last certificate can still fetch it from this one.
+     */
+    private static final long LEAVING_LINGER_MS = 30_000;
 
     private final FarmerConfig config;
     private final Path chunkDir;
@@ -47,7 +52,9 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
     private final java.util.concurrent.ExecutorService fileWriter =
             java.util.concurrent.Executors.newSingleThreadExecutor(
                     r -> Thread.ofPlatform().name("replica-file-writer").unstarted(r));
-    private final Map<Long, ChunkHost> hosts = new ConcurrentHashMap<>();
+    private final ChunkHosts hosts = new ChunkHosts();
+    /** When a replica of a group this farmer left was sealed, by chunk. */
+    private final Map<Long, Long> leftSealedAtMs = new ConcurrentHashMap<>();
     private final ClientConnections clients = new ClientConnections();
     private final AtomicReference<ChainView> view = new AtomicReference<>();
     private final ChainLeaseView leases = new ChainLeaseView(view);
@@ -91,6 +98,7 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
                 + "height {}", first.farmerId(config.key().publicKey()), port(), endpoint(),
                 config.capacityBytes() >> 20, config.nodeUrl(), first.height());
         assign(first);
+        removeStaleReplicas();
         follower = new ChainFollower(node, view, this::assign);
         follower.start(config.chainPollMs());
     }
@@ -148,32 +156,104 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
         }
     }
 
-    /** Opens a replica for every full chunk the chain gives this farmer; closes the others. */
+    /**
+     * Opens a replica for every chunk the chain gives this farmer, in the chunk's current epoch;
+     * a replica of an earlier epoch, or of a group this farmer left, is sealed and handed over.
+     */
     private synchronized void assign(ChainView current) {
         Long self = current.farmerId(config.key().publicKey());
         Set<Long> mine = new TreeSet<>();
         if (self != null) {
             for (Views.Chunk chunk : current.chunks().values()) {
-                if (chunk.full() && chunk.members().contains(self)) {
+                if (chunk.members().contains(self)) {
                     mine.add(chunk.id());
                     open(current, chunk, chunk.members().indexOf(self));
                 }
             }
         }
-        hosts.entrySet().removeIf(entry -> {
-            if (mine.contains(entry.getKey())) {
-                return false;
+        for (ChunkHost host : List.copyOf(hosts.currentHosts().values())) {
+            if (!mine.contains(host.chunkId())) {
+                log.info("chunk {}: this farmer left its group; sealing epoch {} before the "
+                        + "replica closes", host.chunkId(), host.config().epoch());
+                hosts.currentHosts().remove(host.chunkId());
+                startRetiring(host);
             }
-            log.info("chunk {}: no longer assigned to this farmer; replica closed",
-                    entry.getKey());
-            entry.getValue().close();
-            return true;
+        }
+        retireHandedOver();
+    }
+
+    private void startRetiring(ChunkHost host) {
+        ChunkHost older = hosts.retiringHosts().put(host.chunkId(), host);
+        if (older != null) {
+            older.retire();
+        }
+        long chunkId = host.chunkId();
+        long epoch = host.config().epoch();
+        host.seal(base -> {
+            ChunkHost next = hosts.current(chunkId);
+            if (next != null && next.config().epoch() > epoch) {
+                next.installBase(base);
+            } else {
+                leftSealedAtMs.put(chunkId, System.currentTimeMillis());
+            }
         });
     }
 
+    /**
+     * An old epoch's replica closes, and its file and log go, once the next epoch certified a
+     * block (a quorum of it holds the starting state, so a late member can get a snapshot from
+     * them), or a while after its seal when this farmer left the group.
+     */
+    private void retireHandedOver() {
+        long now = System.currentTimeMillis();
+        for (ChunkHost old : List.copyOf(hosts.retiringHosts().values())) {
+            ChunkHost next = hosts.current(old.chunkId());
+            Long sealedAt = leftSealedAtMs.get(old.chunkId());
+            boolean handedOver = next != null && next.config().epoch() > old.config().epoch()
+                    && !next.joining() && next.certified();
+            boolean lingered = next == null && sealedAt != null
+                    && now - sealedAt > LEAVING_LINGER_MS;
+            if (handedOver || lingered) {
+                hosts.retiringHosts().remove(old.chunkId(), old);
+                leftSealedAtMs.remove(old.chunkId());
+                old.retire();
+                log.info("chunk {}: epoch {} handed over; its replica is closed and removed",
+                        old.chunkId(), old.config().epoch());
+            }
+        }
+    }
+
+    /**
+     * Replica files of epochs this farmer no longer serves, left by a restart during a handover:
+     * their state lives on in the current epoch (or with the group this farmer left).
+     */
+    private void removeStaleReplicas() {
+        try (var files = java.nio.file.Files.list(chunkDir)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                java.util.regex.Matcher m = java.util.regex.Pattern
+                        .compile("(\\d+)-(\\d+)\\.replica").matcher(name);
+                if (!m.matches()) {
+                    continue;
+                }
+                long chunkId = Long.parseLong(m.group(1));
+                long epoch = Long.parseLong(m.group(2));
+                ChunkHost host = hosts.current(chunkId);
+                if (host == null || host.config().epoch() != epoch) {
+                    store.log(chunkId, epoch).discard();
+                    java.nio.file.Files.deleteIfExists(file);
+                    log.info("removed the replica of chunk {} epoch {}: no longer served",
+                            chunkId, epoch);
+                }
+            }
+        } catch (java.io.IOException | FarmerException | NumberFormatException e) {
+            log.warn("could not clean up old replicas in {}: {}", chunkDir, e.getMessage());
+        }
+    }
+
     private void open(ChainView current, Views.Chunk chunk, int self) {
-        ChunkHost existing = hosts.get(chunk.id());
-        if (existing != null && existing.config().epoch() == chunk.epoch()) {
+        ChunkHost existing = hosts.current(chunk.id());
+        if (existing != null && existing.config().epoch() >= chunk.epoch()) {
             return;
         }
         List<PublicKey> members = current.memberKeys(chunk);
@@ -186,24 +266,29 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
         ReplicaConfig replicaConfig = new ReplicaConfig(chunk.id(), chunk.epoch(), members, self,
                 config.key(), geometry, leases, config.leaderTimeoutTicks(), 3,
                 MAX_OPS_PER_BLOCK, MAX_PENDING_OPS, RETAIN_BLOCKS, false);
+        boolean inherits = chunk.epoch() > org.cnt.chain.types.Chunk.FIRST_EPOCH;
         try {
-            ChunkHost host = ChunkHost.open(replicaConfig, store, chunkDir, replicaThreads.next(),
-                    fileWriter, this, reads);
-            if (existing != null) {
-                existing.close();
-                log.warn("chunk {}: membership changed (epoch {} to {}); the new group starts "
-                        + "its own chain", chunk.id(), existing.config().epoch(), chunk.epoch());
-            }
-            hosts.put(chunk.id(), host);
+            ChunkHost host = ChunkHost.open(replicaConfig, inherits, store, chunkDir,
+                    replicaThreads.next(), fileWriter, this, reads);
+            hosts.currentHosts().put(chunk.id(), host);
             host.start(config.tickMs());
+            if (existing != null) {
+                log.info("chunk {}: membership changed (epoch {} to {}); sealing the old epoch, "
+                        + "the new one starts from its final state", chunk.id(),
+                        existing.config().epoch(), chunk.epoch());
+                startRetiring(existing);
+            } else if (inherits && host.joining()) {
+                log.info("chunk {}: joining its group in epoch {}; fetching the chunk from the "
+                        + "members", chunk.id(), chunk.epoch());
+            }
         } catch (FarmerException e) {
             log.error("chunk {}: cannot serve its replica: {}", chunk.id(), e.getMessage());
         }
     }
 
     @Override
-    public void toMember(long chunkId, int member, MicroMessage message) {
-        peers.send(chunkId, member, message);
+    public void toPeer(PublicKey member, MicroMessage message) {
+        peers.send(member, message);
     }
 
     @Override
@@ -220,11 +305,11 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
     }
 
     public Set<Long> chunks() {
-        return new TreeSet<>(hosts.keySet());
+        return new TreeSet<>(hosts.currentHosts().keySet());
     }
 
     public long committedHeight(long chunkId) {
-        ChunkHost host = hosts.get(chunkId);
+        ChunkHost host = hosts.current(chunkId);
         if (host == null) {
             return -1;
         }
@@ -243,8 +328,10 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
         if (server != null) {
             server.close();
         }
-        hosts.values().forEach(ChunkHost::close);
-        hosts.clear();
+        hosts.currentHosts().values().forEach(ChunkHost::close);
+        hosts.currentHosts().clear();
+        hosts.retiringHosts().values().forEach(ChunkHost::close);
+        hosts.retiringHosts().clear();
         if (peers != null) {
             peers.close();
         }

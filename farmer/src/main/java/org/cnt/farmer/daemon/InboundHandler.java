@@ -3,7 +3,6 @@ package org.cnt.farmer.daemon;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.security.SecureRandom;
-import java.util.Map;
 import org.cnt.chain.crypto.PublicKey;
 import org.cnt.chain.micro.MicroMessage;
 import org.cnt.chain.wire.WireMessage;
@@ -19,13 +18,13 @@ final class InboundHandler extends SimpleChannelInboundHandler<WireMessage> {
     private static final Logger log = LoggerFactory.getLogger(InboundHandler.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Map<Long, ChunkHost> hosts;
+    private final ChunkHosts hosts;
     private final ClientConnections clients;
     private final byte[] nonce = new byte[WireMessage.NONCE_BYTES];
     private PublicKey peer;
     private int clientId = -1;
 
-    InboundHandler(Map<Long, ChunkHost> hosts, ClientConnections clients) {
+    InboundHandler(ChunkHosts hosts, ClientConnections clients) {
         this.hosts = hosts;
         this.clients = clients;
     }
@@ -71,7 +70,7 @@ final class InboundHandler extends SimpleChannelInboundHandler<WireMessage> {
     }
 
     private void onMicro(MicroMessage message) {
-        ChunkHost host = hosts.get(message.chunkId());
+        ChunkHost host = hosts.route(message);
         boolean fromClient;
         int from;
         if (host == null) {
@@ -95,7 +94,7 @@ final class InboundHandler extends SimpleChannelInboundHandler<WireMessage> {
     }
 
     private void onRead(WireMessage.ReadRequest request) {
-        ChunkHost host = hosts.get(request.chunkId());
+        ChunkHost host = hosts.forRead(request.chunkId());
         if (host == null) {
             clients.send(clientId, new WireMessage.Failure(request.requestId(),
                     "not_member: this farmer holds no replica of chunk " + request.chunkId()));

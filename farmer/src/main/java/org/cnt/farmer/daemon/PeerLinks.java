@@ -36,8 +36,8 @@ final class PeerLinks implements AutoCloseable {
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    void send(long chunkId, int member, MicroMessage message) {
-        String endpoint = view.get().endpoint(chunkId, member);
+    void send(org.cnt.chain.crypto.PublicKey member, MicroMessage message) {
+        String endpoint = view.get().endpoint(member);
         if (endpoint == null) {
             return;
         }

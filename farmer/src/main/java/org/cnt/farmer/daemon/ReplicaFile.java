@@ -75,6 +75,14 @@ final class ReplicaFile {
         run(file::close);
     }
 
+    /** Closes the file after every queued write and removes it: its epoch was handed over. */
+    void closeAndDelete() {
+        run(() -> {
+            file.close();
+            java.nio.file.Files.deleteIfExists(file.path());
+        });
+    }
+
     /** Null while healthy; after a failed write the file is left alone (the log still has it). */
     String failure() {
         return failure;

@@ -8,7 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
-import java.util.Map;
 import org.cnt.chain.wire.OutboundLink;
 import org.cnt.chain.wire.WirePipeline;
 import org.cnt.farmer.FarmerException;
@@ -18,7 +17,7 @@ final class WireServer implements AutoCloseable {
     private final Channel channel;
 
     WireServer(EventLoopGroup group, String host, int port, int maxFrameBytes,
-               Map<Long, ChunkHost> hosts, ClientConnections clients) throws FarmerException {
+               ChunkHosts hosts, ClientConnections clients) throws FarmerException {
         ServerBootstrap bootstrap = new ServerBootstrap().group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)

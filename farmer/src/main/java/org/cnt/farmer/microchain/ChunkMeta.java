@@ -8,15 +8,21 @@ import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.crypto.PublicKey;
 
 /**
- * The chunk's small state beside its pages: the open write session, if any, and the last applied
- * sequence number of every slice. Immutable: validation derives the meta of each pending block
- * without touching the committed one.
+ * The chunk's small state beside its pages: the open write session, if any, the last applied
+ * sequence number of every slice, and whether this membership epoch is sealed (it then takes no
+ * more writes; the next epoch starts from this state, unsealed). Immutable: validation derives
+ * the meta of each pending block without touching the committed one.
  */
 public record ChunkMeta(Hash sessionId, PublicKey sessionOwner, long sessionVolume,
-                        long[] sliceSeqs) {
+                        long[] sliceSeqs, boolean sealed) {
 
     public static ChunkMeta empty(int sliceCount) {
-        return new ChunkMeta(null, null, 0, new long[sliceCount]);
+        return new ChunkMeta(null, null, 0, new long[sliceCount], false);
+    }
+
+    /** The same state, open for writes: what the next epoch of the chunk starts from. */
+    public ChunkMeta unsealed() {
+        return new ChunkMeta(sessionId, sessionOwner, sessionVolume, sliceSeqs, false);
     }
 
     public boolean hasSession() {
@@ -24,17 +30,17 @@ public record ChunkMeta(Hash sessionId, PublicKey sessionOwner, long sessionVolu
     }
 
     public ChunkMeta withSession(Hash id, PublicKey owner, long volume) {
-        return new ChunkMeta(id, owner, volume, sliceSeqs);
+        return new ChunkMeta(id, owner, volume, sliceSeqs, sealed);
     }
 
     public ChunkMeta withoutSession() {
-        return new ChunkMeta(null, null, 0, sliceSeqs);
+        return new ChunkMeta(null, null, 0, sliceSeqs, sealed);
     }
 
     public ChunkMeta withSeq(int slice, long seq) {
         long[] seqs = sliceSeqs.clone();
         seqs[slice] = seq;
-        return new ChunkMeta(sessionId, sessionOwner, sessionVolume, seqs);
+        return new ChunkMeta(sessionId, sessionOwner, sessionVolume, seqs, sealed);
     }
 
     /** The metadata after a committed (already validated) operation. */
@@ -43,19 +49,21 @@ public record ChunkMeta(Hash sessionId, PublicKey sessionOwner, long sessionVolu
             case org.cnt.chain.micro.ChunkOp.OpenSession open ->
                     withSession(open.sessionId(), open.owner(), open.volumeId());
             case org.cnt.chain.micro.ChunkOp.CloseSession close -> withoutSession();
+            case org.cnt.chain.micro.ChunkOp.Seal seal ->
+                    new ChunkMeta(sessionId, sessionOwner, sessionVolume, sliceSeqs, true);
             case org.cnt.chain.micro.ChunkOp.WopBatch batch -> {
                 long[] seqs = sliceSeqs.clone();
                 for (org.cnt.chain.micro.Wop wop : batch.wops()) {
                     seqs[wop.sliceIndex()] = wop.sliceSeq();
                 }
-                yield new ChunkMeta(sessionId, sessionOwner, sessionVolume, seqs);
+                yield new ChunkMeta(sessionId, sessionOwner, sessionVolume, seqs, sealed);
             }
         };
     }
 
     public byte[] toBytes() {
         CanonicalWriter out = new CanonicalWriter(64 + 8 * sliceSeqs.length).u8(0x6D).u8(1)
-                .bool(hasSession());
+                .bool(sealed).bool(hasSession());
         if (hasSession()) {
             out.fixed(sessionId.toBytes()).fixed(sessionOwner.toBytes()).u64(sessionVolume);
         }
@@ -74,11 +82,12 @@ public record ChunkMeta(Hash sessionId, PublicKey sessionOwner, long sessionVolu
         CanonicalReader in = CanonicalReader.of(bytes);
         in.expectTag(0x6D, "chunk metadata");
         in.expectVersion(1, "chunk metadata");
+        boolean sealed = in.bool("sealed");
         ChunkMeta meta = in.bool("has session")
                 ? new ChunkMeta(Hash.wrap(in.fixed(Hash.SIZE_BYTES, "session")),
                         PublicKey.wrap(in.fixed(PublicKey.SIZE_BYTES, "owner")),
-                        in.u64("volume"), null)
-                : new ChunkMeta(null, null, 0, null);
+                        in.u64("volume"), null, sealed)
+                : new ChunkMeta(null, null, 0, null, sealed);
         int count = in.u32("slice count");
         if (count != sliceCount) {
             throw new CodecException("chunk metadata has " + count + " slices, expected "
@@ -89,7 +98,7 @@ public record ChunkMeta(Hash sessionId, PublicKey sessionOwner, long sessionVolu
             seqs[i] = in.u64Max("slice seq", Long.MAX_VALUE);
         }
         in.finish("chunk metadata");
-        return new ChunkMeta(meta.sessionId, meta.sessionOwner, meta.sessionVolume, seqs);
+        return new ChunkMeta(meta.sessionId, meta.sessionOwner, meta.sessionVolume, seqs, sealed);
     }
 
     @Override

@@ -23,6 +23,10 @@ public final class OpValidator {
     private final long chunkId;
     private final ChunkGeometry geometry;
     private final LeaseView leases;
+    private final long epoch;
+    private final java.util.List<org.cnt.chain.crypto.PublicKey> members;
+    /** Set when the main chain moved the chunk to a new group: only then may a seal pass. */
+    private boolean sealDue;
     /**
      * Operations whose signature already verified, by digest, with the signature that did: an
      * operation is validated again at each proposal and vote, and Ed25519 is the dearest step.
@@ -37,9 +41,22 @@ public final class OpValidator {
             };
 
     public OpValidator(long chunkId, ChunkGeometry geometry, LeaseView leases) {
+        this(chunkId, 0, java.util.List.of(), geometry, leases);
+    }
+
+    /** A validator of one epoch's group, which may seal that epoch once told it is due. */
+    public OpValidator(long chunkId, long epoch, java.util.List<org.cnt.chain.crypto.PublicKey>
+            members, ChunkGeometry geometry, LeaseView leases) {
         this.chunkId = chunkId;
+        this.epoch = epoch;
+        this.members = java.util.List.copyOf(members);
         this.geometry = geometry;
         this.leases = leases;
+    }
+
+    /** The main chain gave the chunk to a new group (or epoch): a member's seal may now pass. */
+    public void sealDue() {
+        sealDue = true;
     }
 
     public Outcome validate(ChunkOp op, ChunkMeta before) {
@@ -50,7 +67,12 @@ public final class OpValidator {
         if (!signatureValid(op)) {
             return refuse(Refusal.Reason.BAD_SIGNATURE, "the owner signature does not verify");
         }
+        if (before.sealed()) {
+            return refuse(Refusal.Reason.EPOCH_SEALED, "epoch " + epoch + " of chunk " + chunkId
+                    + " is sealed; its next copy group takes the writes");
+        }
         return switch (op) {
+            case ChunkOp.Seal seal -> seal(seal, before);
             case ChunkOp.OpenSession open -> open(open, before);
             case ChunkOp.CloseSession close -> close(close, before);
             case ChunkOp.WopBatch batch -> batch(batch, before);
@@ -93,6 +115,18 @@ public final class OpValidator {
                     + " of volume " + before.sessionVolume() + " is open; close it first");
         }
         return accept(before.withSession(open.sessionId(), open.owner(), open.volumeId()));
+    }
+
+    private Outcome seal(ChunkOp.Seal seal, ChunkMeta before) {
+        if (seal.epoch() != epoch || !members.contains(seal.owner())) {
+            return refuse(Refusal.Reason.BAD_SEAL, "a seal of epoch " + seal.epoch()
+                    + " by a key outside the group of epoch " + epoch);
+        }
+        if (!sealDue) {
+            return refuse(Refusal.Reason.BAD_SEAL, "this member has not seen epoch " + epoch
+                    + " end on the main chain");
+        }
+        return accept(before.after(seal));
     }
 
     private Outcome close(ChunkOp.CloseSession close, ChunkMeta before) {

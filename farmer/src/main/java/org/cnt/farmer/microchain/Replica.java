@@ -69,6 +69,15 @@ public final class Replica {
     private int catchUpAttempts;
     private int catchUpRotation;
     private final List<Buffered> buffered = new ArrayList<>();
+    /** The main chain gave the chunk to a later epoch: this one is to be sealed. */
+    private boolean sealDue;
+    /**
+     * A member of an epoch that has not got the epoch's starting state yet (new to the group, or
+     * its own copy of the sealed predecessor is not at hand): it neither votes nor leads until it
+     * installs a snapshot verified against a certified root, or is handed its own sealed state.
+     */
+    private boolean joining;
+    private int joinCountdown;
 
     /** A proposal that arrived before its parent. */
     private record Buffered(int from, MicroMessage.Proposal proposal) {
@@ -79,15 +88,36 @@ public final class Replica {
         ChunkState state = new ChunkState(config.geometry());
         this.tree = new BlockTree(state, MicroBlock.genesisHash(config.chunkId(), config.epoch()),
                 config.retainBlocks());
-        this.validator = new OpValidator(config.chunkId(), config.geometry(), config.leases());
+        this.validator = new OpValidator(config.chunkId(), config.epoch(), config.members(),
+                config.geometry(), config.leases());
         this.lock = QuorumCert.genesis(config.chunkId(), config.epoch());
         this.pendingOps = new PendingOps(config.maxPendingOps());
         this.leading = config.leader(0) == config.self();
     }
 
+    /**
+     * A member of an epoch that inherits its predecessor's state without holding it: it waits for
+     * a verified snapshot (or {@link #installBase}) before it takes part.
+     */
+    public static Replica joining(ReplicaConfig config) {
+        Replica replica = new Replica(config);
+        replica.joining = true;
+        return replica;
+    }
+
     /** Rebuilds a replica from its write-ahead entries after a crash or restart. */
     public static Replica recover(ReplicaConfig config, List<WalEntry> entries) {
+        return recover(config, entries, false);
+    }
+
+    /**
+     * Rebuilds a replica from its write-ahead entries; {@code joining} as for {@link #joining}:
+     * a logged snapshot (a base installed before the crash) ends the joining.
+     */
+    public static Replica recover(ReplicaConfig config, List<WalEntry> entries,
+                                  boolean joining) {
         Replica replica = new Replica(config);
+        replica.joining = joining;
         Map<Hash, WalEntry.BlockEntry> blocks = new HashMap<>();
         List<WalEntry.CommitEntry> commits = new ArrayList<>();
         for (WalEntry entry : entries) {
@@ -190,6 +220,13 @@ public final class Replica {
         if (catchUpCooldown > 0) {
             catchUpCooldown--;
         }
+        if (joining) {
+            if (--joinCountdown <= 0) {
+                joinCountdown = RESEND_TICKS * 2;
+                requestSnapshot(-1);
+            }
+            return drain();
+        }
         if (--syncCountdown <= 0) {
             // Anti-entropy: an idle replica that missed blocks hears of no certificate that
             // would tell it so, so it asks a peer now and then.
@@ -227,6 +264,34 @@ public final class Replica {
         return drain();
     }
 
+    /**
+     * The main chain moved the chunk to a later epoch: stop ordering writes here. The leader
+     * proposes a seal and commits it by the two-chain rule; writes acknowledged in this epoch are
+     * all below it, and writes still waiting are refused with {@code epoch_changed} once it is
+     * committed, so their clients send them to the next group.
+     */
+    public List<ReplicaOutput> seal() {
+        if (!sealDue) {
+            sealDue = true;
+            validator.sealDue();
+        }
+        maybePropose();
+        return drain();
+    }
+
+    /**
+     * Hands a joining member the starting state of its epoch from its own sealed predecessor
+     * (trusted: it is this farmer's own committed state); it is logged like a snapshot.
+     */
+    public List<ReplicaOutput> installBase(WalEntry.SnapshotEntry base) {
+        if (joining) {
+            persist(new WalEntry.SnapshotEntry(0, tree.committedHash(), base.meta(),
+                    base.pages()));
+            installSnapshot(0, tree.committedHash(), base.meta(), base.pages());
+        }
+        return drain();
+    }
+
     public List<ReplicaOutput> onPersisted(long token) {
         List<ReplicaOutput> held = heldUntilPersisted.remove(token);
         if (held != null) {
@@ -250,6 +315,29 @@ public final class Replica {
 
     public long view() {
         return view;
+    }
+
+    /** Whether a seal of this epoch is committed: the epoch's state is final. */
+    public boolean sealed() {
+        return tree.state().meta().sealed();
+    }
+
+    /** Whether this member still waits for the epoch's starting state. */
+    public boolean isJoining() {
+        return joining;
+    }
+
+    /**
+     * The state the chunk's next epoch starts from: the committed pages and metadata of this
+     * sealed epoch, open for writes again. The page arrays are shared, never modified.
+     */
+    public WalEntry.SnapshotEntry baseForNextEpoch() {
+        if (!sealed()) {
+            throw new IllegalStateException("chunk " + config.chunkId() + " epoch "
+                    + config.epoch() + " is not sealed");
+        }
+        return new WalEntry.SnapshotEntry(0, null, tree.state().meta().unsealed(),
+                tree.state().sharedPages());
     }
 
     public long committedHeight() {
@@ -302,6 +390,9 @@ public final class Replica {
      * one shortly after each commit that changed the chunk).
      */
     public Anchor readAnchor() {
+        if (joining) {
+            return null;
+        }
         MicroBlock block = lockBlock();
         return block != null && block.committedRoot().equals(tree.state().root())
                 ? new Anchor(block, lock) : null;
@@ -354,6 +445,9 @@ public final class Replica {
     }
 
     private boolean hasWork() {
+        if (joining) {
+            return false;
+        }
         if (!pendingOps.isEmpty() || awaitingVotes != null || rootStatementStale()) {
             return true;
         }
@@ -374,6 +468,26 @@ public final class Replica {
             if (from >= config.groupSize()) {
                 send(from, done);
             }
+            return;
+        }
+        if (op instanceof ChunkOp.Seal) {
+            // A leader makes the seal itself; nobody submits one.
+            return;
+        }
+        if (joining) {
+            // No state to judge it by yet: the leader will. Kept, so a view change forwards it
+            // to the next leader (this member may be the one that cannot lead).
+            if (!pendingOps.isFull()) {
+                pendingOps.add(digest, op, from);
+            }
+            int leader = config.leader(view);
+            if (leader != config.self() && from >= config.groupSize()) {
+                send(leader, new MicroMessage.Submit(config.chunkId(), op));
+            }
+            return;
+        }
+        if (sealed()) {
+            send(from, epochChanged(digest));
             return;
         }
         if (pendingOps.contains(digest)) {
@@ -418,10 +532,16 @@ public final class Replica {
         return true;
     }
 
+    private MicroMessage.Rejected epochChanged(Hash digest) {
+        return new MicroMessage.Rejected(config.chunkId(), digest, "epoch_changed: epoch "
+                + config.epoch() + " of chunk " + config.chunkId() + " is sealed and did not "
+                + "order this write; send it to the chunk's next copy group");
+    }
+
     // ---- leader
 
     private void maybePropose() {
-        if (!leading || awaitingVotes != null) {
+        if (!leading || awaitingVotes != null || joining) {
             return;
         }
         if (newViewWait > 0) {
@@ -439,9 +559,18 @@ public final class Replica {
             return;
         }
         List<ChunkOp> ops = new ArrayList<>();
+        if (sealDue && !meta.sealed()) {
+            // The seal goes alone: what waits now is for the next group.
+            ChunkOp seal = ChunkOp.Seal.sign(config.key(), config.chunkId(), config.epoch());
+            OpValidator.Outcome outcome = validator.validate(seal, meta);
+            if (outcome.accepted()) {
+                ops.add(seal);
+                meta = outcome.after();
+            }
+        }
         long blockBytes = 0;
         var iterator = pendingOps.asMap().entrySet().iterator();
-        while (iterator.hasNext() && ops.size() < config.maxOpsPerBlock()
+        while (!sealDue && iterator.hasNext() && ops.size() < config.maxOpsPerBlock()
                 && blockBytes < MAX_BLOCK_DATA_BYTES) {
             var entry = iterator.next();
             OpValidator.Outcome outcome = validator.validate(entry.getValue().op(), meta);
@@ -539,6 +668,10 @@ public final class Replica {
         }
         if (block.view() > view) {
             enterViewQuietly(block.view());
+        }
+        if (joining) {
+            requestSnapshot(from);
+            return;
         }
         observe(block.justify());
         if (!tree.knows(block.parentHash())) {
@@ -661,6 +794,14 @@ public final class Replica {
                 }
             }
         }
+        if (sealed() && !pendingOps.isEmpty()) {
+            for (PendingOps.Entry waiting : List.copyOf(pendingOps.entries())) {
+                if (waiting.client() >= config.groupSize()) {
+                    send(waiting.client(), epochChanged(waiting.op().digest()));
+                }
+            }
+            pendingOps.entries().clear();
+        }
         consecutiveViewChanges = 0;
         progress();
         retryBuffered();
@@ -749,12 +890,32 @@ public final class Replica {
         if (peer == config.self()) {
             return;
         }
-        send(peer, new MicroMessage.BlockRequest(config.chunkId(), tree.committedHeight() + 1,
-                MicroMessage.MAX_BLOCKS_PER_RESPONSE));
+        send(peer, new MicroMessage.BlockRequest(config.chunkId(), config.epoch(),
+                tree.committedHeight() + 1, MicroMessage.MAX_BLOCKS_PER_RESPONSE));
+    }
+
+    /** A joining member asks for the epoch's state: a request from height 0 means a snapshot. */
+    private void requestSnapshot(int hint) {
+        if (catchUpCooldown > 0) {
+            return;
+        }
+        catchUpCooldown = 3;
+        int peer = hint;
+        if (peer < 0 || peer == config.self() || peer >= config.groupSize()) {
+            catchUpRotation = (catchUpRotation + 1) % config.groupSize();
+            if (catchUpRotation == config.self()) {
+                catchUpRotation = (catchUpRotation + 1) % config.groupSize();
+            }
+            peer = catchUpRotation;
+        }
+        if (peer != config.self()) {
+            send(peer, new MicroMessage.BlockRequest(config.chunkId(), config.epoch(), 0,
+                    MicroMessage.MAX_BLOCKS_PER_RESPONSE));
+        }
     }
 
     private void onBlockRequest(int from, MicroMessage.BlockRequest request) {
-        if (from >= config.groupSize()) {
+        if (from >= config.groupSize() || request.epoch() != config.epoch() || joining) {
             return;
         }
         MicroMessage.BlockResponse response = CertifiedRuns.respond(config, tree, lock, request);
@@ -794,7 +955,8 @@ public final class Replica {
 
     private void onStateResponse(int from, MicroMessage.StateResponse part) {
         MicroBlock anchor = part.anchor();
-        if (from >= config.groupSize() || anchor.committedHeight() <= tree.committedHeight()
+        if (from >= config.groupSize() || anchor.committedHeight() < tree.committedHeight()
+                || anchor.committedHeight() == tree.committedHeight() && !joining
                 || !part.anchorQc().blockHash().equals(anchor.hash())
                 || anchor.chunkId() != config.chunkId() || anchor.epoch() != config.epoch()
                 || !certificates.verify(part.anchorQc(), config.members(), config.quorum())) {
@@ -831,9 +993,10 @@ public final class Replica {
     /** Replaces the committed chain below {@code height} by a verified snapshot. */
     private void installSnapshot(long height, Hash hash, ChunkMeta meta,
                                  Map<Integer, byte[]> pages) {
-        if (height <= tree.committedHeight()) {
+        if (height < tree.committedHeight() || height == tree.committedHeight() && !joining) {
             return;
         }
+        joining = false;
         tree = new BlockTree(ChunkState.restore(config.geometry(), height, meta, pages), height,
                 hash, config.retainBlocks());
         buffered.clear();
@@ -841,7 +1004,8 @@ public final class Replica {
     }
 
     private void onBlockResponse(int from, MicroMessage.BlockResponse response) {
-        if (from >= config.groupSize() || !CertifiedRuns.verify(config, certificates, response)) {
+        if (from >= config.groupSize() || joining
+                || !CertifiedRuns.verify(config, certificates, response)) {
             return;
         }
         for (MicroMessage.Proposal proposal : response.blocks()) {

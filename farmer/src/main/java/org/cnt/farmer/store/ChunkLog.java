@@ -92,6 +92,16 @@ public final class ChunkLog {
         }
     }
 
+    /** Forgets the replica: its entries and its checkpoint (an epoch handed over, retired). */
+    public void discard() {
+        for (long seq : live.keySet()) {
+            store.submit(new ReplicaStore.Op(store.walFamily(), key(seq), null, null));
+        }
+        live.clear();
+        checkpoint = null;
+        store.submit(new ReplicaStore.Op(store.checkpointFamily(), prefix, null, null));
+    }
+
     private byte[] key(long seq) {
         return new CanonicalWriter(24).fixed(prefix).u64(seq).toByteArray();
     }

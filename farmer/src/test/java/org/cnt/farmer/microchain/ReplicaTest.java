@@ -45,13 +45,15 @@ class ReplicaTest {
         build(256);
     }
 
+    TestLeases leases;
+
     void build(int retainBlocks) {
         keys.clear();
         members.clear();
         configs.clear();
         replicas.clear();
         wals.clear();
-        TestLeases leases = new TestLeases()
+        leases = new TestLeases()
                 .lease(CHUNK, 0, new SliceLease(1, OWNER.address(), 9_999))
                 .lease(CHUNK, 1, new SliceLease(1, OWNER.address(), 9_999));
         for (int i = 0; i < 4; i++) {
@@ -376,7 +378,7 @@ class ReplicaTest {
         queue.clear();
         sent.clear();
         handle(liar, replicas.get(liar).onMessage(lagging,
-                new MicroMessage.BlockRequest(CHUNK, 1, 16)));
+                new MicroMessage.BlockRequest(CHUNK, 1, 1, 16)));
         List<MicroMessage.StateResponse> parts = sent.stream()
                 .filter(MicroMessage.StateResponse.class::isInstance)
                 .map(MicroMessage.StateResponse.class::cast).toList();
@@ -390,5 +392,134 @@ class ReplicaTest {
         }
         assertThat(replicas.get(lagging).committedHeight()).isZero();
         assertThat(wals.get(lagging)).noneMatch(WalEntry.SnapshotEntry.class::isInstance);
+    }
+
+    // ---- membership change: seal the epoch, the next one starts from its final state
+
+    List<MicroMessage.Rejected> rejections() {
+        return toClient.stream().filter(MicroMessage.Rejected.class::isInstance)
+                .map(MicroMessage.Rejected.class::cast).toList();
+    }
+
+    void sealAll() {
+        for (int i = 0; i < replicas.size(); i++) {
+            handle(i, replicas.get(i).seal());
+        }
+        deliverAll();
+    }
+
+    /**
+     * Epoch 2: member {@code leaving} of epoch 1 is replaced by a new key at the end of the list.
+     * The members that stay are handed their own sealed state; the newcomer joins without it.
+     */
+    void nextEpochWithout(int leaving) {
+        List<Replica> sealed = new ArrayList<>(replicas);
+        List<KeyPair> nextKeys = new ArrayList<>(keys);
+        nextKeys.remove(leaving);
+        nextKeys.add(KeyPair.fromLabel("member-new"));
+        List<PublicKey> nextMembers = nextKeys.stream().map(KeyPair::publicKey).toList();
+        List<Replica> next = new ArrayList<>();
+        List<ReplicaConfig> nextConfigs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ReplicaConfig config = new ReplicaConfig(CHUNK, 2, nextMembers, i, nextKeys.get(i),
+                    TINY, leases, 5, 0, 8, 64, 256, false);
+            nextConfigs.add(config);
+            next.add(Replica.joining(config));
+        }
+        keys.clear();
+        keys.addAll(nextKeys);
+        members.clear();
+        members.addAll(nextMembers);
+        configs.clear();
+        configs.addAll(nextConfigs);
+        replicas.clear();
+        replicas.addAll(next);
+        for (List<WalEntry> wal : wals) {
+            wal.clear();
+        }
+        int member = 0;
+        for (int old = 0; old < 4; old++) {
+            if (old != leaving) {
+                handle(member, replicas.get(member).installBase(
+                        sealed.get(old).baseForNextEpoch()));
+                member++;
+            }
+        }
+    }
+
+    @Test
+    void aSealedEpochHandsItsStateToTheNextGroupAndANewMemberFetchesIt() {
+        int leader = leader(0);
+        submit(leader, open());
+        submit(leader, write(0, 1, (byte) 5));
+        submit(leader, write(1, 1, (byte) 6));
+        tickAll(3);
+        sealAll();
+        tickAll(4);
+        for (Replica replica : replicas) {
+            assertThat(replica.sealed()).isTrue();
+        }
+        Hash finalPages = replicas.get(0).state().pagesRoot();
+        nextEpochWithout(2);
+        assertThat(replicas.get(3).isJoining()).isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(replicas.get(i).isJoining()).isFalse();
+            assertThat(replicas.get(i).state().pagesRoot()).isEqualTo(finalPages);
+        }
+        toClient.clear();
+        int nextLeader = leader(0);
+        submit(nextLeader, write(0, 2, (byte) 7));
+        tickAll(40);
+        assertThat(replicas.get(3).isJoining()).isFalse();
+        assertThat(wals.get(3)).anyMatch(WalEntry.SnapshotEntry.class::isInstance);
+        for (Replica replica : replicas) {
+            assertThat(replica.state().read(0, 2)).containsExactly(7, 7);
+            assertThat(replica.state().read(8, 2)).containsExactly(6, 6);
+            assertThat(replica.state().root()).isEqualTo(replicas.get(0).state().root());
+            assertThat(replica.readAnchor()).isNotNull();
+        }
+        assertThat(toClient).anyMatch(m -> m instanceof MicroMessage.Committed c
+                && c.proves(members, 3));
+    }
+
+    @Test
+    void writesThatMissTheSealAreRefusedAsEpochChangedAndNeverCommitThere() {
+        int leader = leader(0);
+        submit(leader, open());
+        submit(leader, write(0, 1, (byte) 5));
+        tickAll(3);
+        sealAll();
+        ChunkOp late = write(0, 2, (byte) 9);
+        submit(leader, late);
+        tickAll(4);
+        ChunkOp afterSeal = write(1, 1, (byte) 3);
+        submit((leader + 1) % 4, afterSeal);
+        for (Replica replica : replicas) {
+            assertThat(replica.sealed()).isTrue();
+            assertThat(replica.state().read(0, 2)).containsExactly(5, 5);
+            assertThat(replica.state().read(8, 2)).containsExactly(0, 0);
+        }
+        assertThat(rejections()).anyMatch(r -> r.opDigest().equals(late.digest())
+                && r.reason().startsWith("epoch_changed"));
+        assertThat(rejections()).anyMatch(r -> r.opDigest().equals(afterSeal.digest())
+                && r.reason().startsWith("epoch_changed"));
+    }
+
+    @Test
+    void membersThatWereNotToldTheEpochEndedDoNotVoteForASeal() {
+        int leader = leader(0);
+        submit(leader, open());
+        tickAll(3);
+        handle(leader, replicas.get(leader).seal());
+        deliverAll();
+        tickAll(3);
+        for (Replica replica : replicas) {
+            assertThat(replica.sealed()).isFalse();
+        }
+        submit(leader, write(0, 1, (byte) 4));
+        tickAll(3);
+        for (Replica replica : replicas) {
+            assertThat(replica.sealed()).isFalse();
+        }
     }
 }

@@ -1,0 +1,205 @@
+package org.cnt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.cnt.chain.api.NodeClient;
+import org.cnt.chain.api.TxSender;
+import org.cnt.chain.api.Views;
+import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.micro.ChunkOp;
+import org.cnt.chain.micro.Wop;
+import org.cnt.chain.replication.ChainCopyGroups;
+import org.cnt.chain.replication.Commit;
+import org.cnt.chain.replication.ReplicationClient;
+import org.cnt.chain.types.ChainParams;
+import org.cnt.chain.types.Genesis;
+import org.cnt.chain.types.SliceRef;
+import org.cnt.chain.types.TxPayload;
+import org.cnt.farmer.FarmerDaemon;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A membership change on real daemons: five farmers on loopback (two groups of four, two spare
+ * replica slots), a member exits on the main chain while the owner writes, the chain hands its
+ * place to a spare; the old epoch is sealed, the members that stay carry its state into the new
+ * one, the spare fetches it from them, and every acknowledged byte reads back.
+ */
+class HandoverTest {
+    private static final String NETWORK = "handover-test";
+    private static final KeyPair OWNER = KeyPair.fromLabel("handover-owner");
+    private static final int SLICE = 256 * 1024;
+    private static final int WRITE = 4096;
+
+    @TempDir
+    Path dir;
+    LocalNetwork net;
+    ReplicationClient client;
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    void aMemberExitsMidStreamAndASpareTakesItsPlaceWithEveryByte() throws Exception {
+        ChainParams d = ChainParams.defaults();
+        net = LocalNetwork.start(dir, NETWORK, new ChainParams(ChainParams.MB, SLICE, 4, 100,
+                        d.connectorWeightPpm(), d.minPriceUcntPerMd(), 20, 365, 7, 1000),
+                List.of(new Genesis.Allocation(OWNER.address(), 1_000_000_000)), 5,
+                2 * ChainParams.MB, Clock.systemUTC(), new LocalNetwork.Timing(20, 10, 100));
+        NodeClient chain = net.client();
+        long rented = TxSender.send(chain, OWNER, new TxPayload.RentVolume("disk", 1, 30,
+                chain.quote(1, 30).costUcnt())).height();
+        Views.Volume volume = chain.volumes(OWNER.address()).getFirst();
+        SliceRef slice = volume.slices().getFirst();
+        long chunk = slice.chunkId();
+        Views.Chunk before = chunk(chain, chunk);
+        awaitChainSeen(rented);
+        awaitServing(before);
+
+        client = new ReplicationClient(OWNER, new ChainCopyGroups(chain),
+                ReplicationClient.Options.defaults());
+        Hash session = Hash.sha256("handover-session".getBytes());
+        client.submit(ChunkOp.OpenSession.sign(OWNER, volume.id(), chunk, session))
+                .get(20, TimeUnit.SECONDS);
+
+        int leaving = farmerIndex(chain, before.members().getLast());
+        byte[] expected = new byte[SLICE];
+        new Random(11).nextBytes(expected);
+        int writes = SLICE / WRITE;
+        List<CompletableFuture<Commit>> commits = new ArrayList<>();
+        for (int seq = 1; seq <= writes; seq++) {
+            if (seq == writes / 3) {
+                TxSender.send(chain, farmerKey(leaving), new TxPayload.ExitFarmer());
+            }
+            int offset = (seq - 1) * WRITE;
+            commits.add(client.submit(ChunkOp.WopBatch.sign(OWNER, volume.id(), chunk, session,
+                    List.of(new Wop(slice.index(), seq, offset,
+                            java.util.Arrays.copyOfRange(expected, offset, offset + WRITE))))));
+            if (seq % 8 == 0) {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+        Commit last = null;
+        for (CompletableFuture<Commit> commit : commits) {
+            last = commit.get(90, TimeUnit.SECONDS);
+        }
+
+        Views.Chunk after = chunk(chain, chunk);
+        assertThat(after.epoch()).isGreaterThan(before.epoch());
+        assertThat(after.members()).doesNotContain(before.members().getLast()).hasSize(4);
+        Set<Long> newcomers = new HashSet<>(after.members());
+        newcomers.removeAll(before.members());
+        assertThat(newcomers).hasSize(1);
+        int spare = farmerIndex(chain, newcomers.iterator().next());
+
+        // The last write committed in the new epoch; the spare holds the whole chunk too.
+        assertThat(client.read(chunk, (long) slice.index() * SLICE, SLICE, last.height())
+                .get(20, TimeUnit.SECONDS)).isEqualTo(expected);
+        long height = awaitSameHeight(chain, after);
+        assertThat(height).isGreaterThanOrEqualTo(last.height());
+        assertThat(net.farmer(spare).committedHeight(chunk)).isEqualTo(height);
+
+        List<Path> chunkDirs = new ArrayList<>();
+        for (long member : after.members()) {
+            chunkDirs.add(dir.resolve("farmer" + farmerIndex(chain, member)).resolve("chunks"));
+            if (before.members().contains(member)) {
+                // A member that stayed removes its old epoch once the new one is certified.
+                awaitGone(dir.resolve("farmer" + farmerIndex(chain, member)).resolve("chunks")
+                        .resolve(chunk + "-" + before.epoch() + ".replica"));
+            }
+        }
+        net.close();
+        Set<String> digests = new HashSet<>();
+        for (Path chunks : chunkDirs) {
+            digests.add(Hash.sha256(Files.readAllBytes(chunks.resolve(chunk + "-"
+                    + after.epoch() + ".replica"))).toString());
+        }
+        assertThat(digests).as("replica files of the new epoch are identical").hasSize(1);
+        net = null;
+    }
+
+    private static Views.Chunk chunk(NodeClient chain, long id) throws Exception {
+        return chain.chunks().stream().filter(c -> c.id() == id).findFirst().orElseThrow();
+    }
+
+    private static KeyPair farmerKey(int index) {
+        return KeyPair.fromLabel(NETWORK + "-farmer-" + index);
+    }
+
+    private static int farmerIndex(NodeClient chain, long farmerId) throws Exception {
+        Views.Farmer farmer = chain.farmers().stream().filter(f -> f.id() == farmerId)
+                .findFirst().orElseThrow();
+        for (int i = 0; i < 5; i++) {
+            if (farmerKey(i).publicKey().equals(farmer.key())) {
+                return i;
+            }
+        }
+        throw new AssertionError("farmer " + farmerId + " is none of the test's");
+    }
+
+    private void awaitChainSeen(long height) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (net.farmers().stream().anyMatch(f -> f.chainHeight() < height)) {
+            assertThat(System.currentTimeMillis()).as("farmers see the lease").isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    private void awaitServing(Views.Chunk chunk) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        NodeClient chain = net.client();
+        for (long member : chunk.members()) {
+            FarmerDaemon farmer = net.farmer(farmerIndex(chain, member));
+            while (!farmer.chunks().contains(chunk.id())) {
+                assertThat(System.currentTimeMillis()).as("members serve the chunk")
+                        .isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        }
+    }
+
+    private static void awaitGone(Path file) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (Files.exists(file)) {
+            assertThat(System.currentTimeMillis()).as(file + " is removed").isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    /** Waits until every member of the group has committed the same height; returns it. */
+    private long awaitSameHeight(NodeClient chain, Views.Chunk chunk) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            Set<Long> heights = new HashSet<>();
+            for (long member : chunk.members()) {
+                heights.add(net.farmer(farmerIndex(chain, member)).committedHeight(chunk.id()));
+            }
+            if (heights.size() == 1 && heights.iterator().next() > 0) {
+                TimeUnit.MILLISECONDS.sleep(500);
+                return heights.iterator().next();
+            }
+            assertThat(System.currentTimeMillis()).as("members converge: " + heights)
+                    .isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+}
