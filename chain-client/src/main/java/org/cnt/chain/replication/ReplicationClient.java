@@ -78,6 +78,8 @@ public final class ReplicationClient implements AutoCloseable {
         final ChunkOp op;
         /** The group the write goes to; replaced when the chain hands the chunk to a new one. */
         CopyGroup group;
+        /** The group before the chunk moved: a proof it gives is as good (it sealed after). */
+        CopyGroup previous;
         /** Set when members said the chunk moved on: the timer thread looks the new group up. */
         boolean regroup;
         final CompletableFuture<Commit> future = new CompletableFuture<>();
@@ -218,8 +220,7 @@ public final class ReplicationClient implements AutoCloseable {
     private void onCommitted(MicroMessage.Committed committed) {
         PendingWrite write = writes.get(committed.opDigest());
         if (write == null || committed.chunkId() != write.op.chunkId()
-                || !committed.proves(write.group.members(), write.group.quorum(),
-                        certificates)) {
+                || !provedByGroup(committed, write)) {
             return;
         }
         synchronized (this) {
@@ -233,6 +234,25 @@ public final class ReplicationClient implements AutoCloseable {
         leaderGuess.put(committed.chunkId(), commit.leader());
         write.future.complete(commit);
     }
+
+    private boolean provedByGroup(MicroMessage.Committed committed, PendingWrite write) {
+        if (committed.chain().isEmpty()) {
+            return false;
+        }
+        CopyGroup group = committed.chain().getFirst().epoch() == write.group.epoch()
+                ? write.group : write.previous;
+        return group != null && committed.chain().getFirst().epoch() == group.epoch()
+                && committed.proves(group.members(), group.quorum(), certificates);
+    }
+
+    /** The epoch an {@code epoch_changed} refusal says was sealed, or -1. */
+    private static long sealedEpoch(String reason) {
+        java.util.regex.Matcher m = SEALED_EPOCH.matcher(reason);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static final java.util.regex.Pattern SEALED_EPOCH =
+            java.util.regex.Pattern.compile("^epoch_changed: epoch (\\d+) ");
 
     /**
      * One member's refusal is not the group's: a faulty member could refuse anything. The write
@@ -254,6 +274,10 @@ public final class ReplicationClient implements AutoCloseable {
             // A lease rented a moment ago reaches the farmers with the next chain head.
             write.deadlineMs = System.currentTimeMillis() + 250;
             write.lastRefusal = reason;
+            return;
+        }
+        if (reason.startsWith("epoch_changed") && sealedEpoch(reason) < write.group.epoch()) {
+            // The group this write already left answers its resends too; only a proof counts.
             return;
         }
         if (reason.startsWith("epoch_changed") || reason.startsWith("not_member")) {
@@ -331,6 +355,7 @@ public final class ReplicationClient implements AutoCloseable {
             log.info("chunk {}: copy group moved from epoch {} to {}; resending there",
                     write.op.chunkId(), write.group.epoch(), next.epoch());
             leaderGuess.remove(write.op.chunkId());
+            write.previous = write.group;
             write.group = next;
             write.refusedBy.clear();
             write.attempts = 0;

@@ -81,6 +81,14 @@ final class InboundHandler extends SimpleChannelInboundHandler<WireMessage> {
             fromClient = member < 0;
             from = fromClient ? clientId : member;
         }
+        if (fromClient && message instanceof MicroMessage.Submit) {
+            ChunkHost old = hosts.retiring(message.chunkId());
+            if (old != null && old != host && old.memberIndex(peer) < 0) {
+                // The epoch being sealed answers with the proof of a write it committed, whose
+                // first acknowledgement the client may have lost; it orders nothing new.
+                old.offer(clientId, message);
+            }
+        }
         if (host != null && host.offer(from, message)) {
             return;
         }

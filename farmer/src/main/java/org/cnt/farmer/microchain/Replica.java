@@ -63,6 +63,10 @@ public final class Replica {
     private int newViewWait = -1;
 
     private int silentTicks;
+    /** This member reached its view by its own timeout, not pulled by others or a proposal. */
+    private NewView ownTimeout;
+    /** The highest view each member's verified new-view message named (this member's too). */
+    private final Map<Integer, Long> highestViewOf = new HashMap<>();
     private int consecutiveViewChanges;
     private int catchUpCooldown;
     private int syncCountdown = SYNC_TICKS;
@@ -248,7 +252,18 @@ public final class Replica {
         if (hasWork()) {
             silentTicks++;
             int limit = config.timeoutTicks() << Math.min(consecutiveViewChanges, 6);
-            if (silentTicks >= limit) {
+            if (silentTicks >= limit && aloneAhead()) {
+                // Timing out again would only run further ahead of the group (whose timers run
+                // as fast): wait in this view, where the others arrive by their own timeouts,
+                // and tell them again that this member is here. Without this, one member ahead
+                // and one that cannot vote (a crashed or joining one) leave too few voters in
+                // any one view, for ever.
+                silentTicks = 0;
+                broadcast(new MicroMessage.NewViewMsg(config.chunkId(), ownTimeout));
+                for (PendingOps.Entry pending : pendingOps.entries()) {
+                    broadcast(new MicroMessage.Submit(config.chunkId(), pending.op()));
+                }
+            } else if (silentTicks >= limit) {
                 // Tell the others what is waiting, so they watch the leader too and a view change
                 // gathers the f + 1 members it needs (the client talked to this member only).
                 for (PendingOps.Entry pending : pendingOps.entries()) {
@@ -256,6 +271,7 @@ public final class Replica {
                 }
                 consecutiveViewChanges++;
                 enterView(view + 1);
+                ownTimeout = newViews.getOrDefault(view, Map.of()).get(config.self());
             }
         } else {
             silentTicks = 0;
@@ -820,7 +836,24 @@ public final class Replica {
         broadcast(new MicroMessage.NewViewMsg(config.chunkId(), message));
     }
 
+    /**
+     * Whether this member timed out into its view and fewer than f + 1 members are known at it or
+     * beyond: timing out again would only take it further from the rest.
+     */
+    private boolean aloneAhead() {
+        return ownTimeout != null && ownTimeout.view() == view && viewOfFPlusOne() < view;
+    }
+
+    /** The highest view that f + 1 members (this one included) are known to have reached. */
+    private long viewOfFPlusOne() {
+        List<Long> views = new ArrayList<>(highestViewOf.values());
+        views.sort(java.util.Comparator.reverseOrder());
+        int index = config.faults();
+        return views.size() > index ? views.get(index) : -1;
+    }
+
     private void enterViewQuietly(long newView) {
+        ownTimeout = null;
         view = newView;
         leading = false;
         newViewWait = -1;
@@ -852,8 +885,13 @@ public final class Replica {
         Map<Integer, NewView> forView = newViews.computeIfAbsent(message.view(),
                 v -> new HashMap<>());
         forView.put(message.sender(), message);
-        if (message.view() > view && forView.size() >= config.faults() + 1) {
-            enterView(message.view());
+        highestViewOf.merge(message.sender(), message.view(), Math::max);
+        long pulled = viewOfFPlusOne();
+        if (pulled > view) {
+            // f + 1 members are at this view or beyond, so at least one honest member is: join
+            // the lowest such view, where a quorum can meet (members whose timeouts drifted
+            // apart into different views would otherwise never all be in one).
+            enterView(pulled);
             return;
         }
         if (message.view() == view && config.leader(view) == config.self() && !leading

@@ -22,8 +22,13 @@
  *   <li>A member that sees no progress for a timeout (doubling per consecutive view change) moves
  *       to {@code v + 1} and sends every member its lock. The new leader waits for {@code q}
  *       such messages plus a short wait for the rest, and extends the highest QC among them.
- *       {@code f + 1} new-view messages for a higher view pull a member into that view, so the
- *       members' views do not drift apart while their timeouts grow.</li>
+ *       When {@code f + 1} members are known (by signed new-view messages) to be at view
+ *       {@code w} or beyond, a member below {@code w} moves to {@code w}: at least one honest
+ *       member is there, and members whose doubling timeouts drifted into different views meet
+ *       in one. A member that timed out into a view that fewer than {@code f + 1} members have
+ *       reached does not time out further (it sends its new-view again): the others arrive by
+ *       their own timeouts, instead of it staying ahead of them for ever. A seal ({@code
+ *       ChunkOp.Seal}) ends a membership epoch: see the module README.</li>
  * </ul>
  *
  * <h2>Safety argument</h2>

@@ -61,6 +61,17 @@ final class Simulator {
     private final Map<Long, Hash> rootAt = new HashMap<>();
     private final Set<Hash> forged = new HashSet<>();
     private final SimClock clock = new SimClock();
+    /** The membership change (epoch 2): node {@code leaving} hosts the newcomer there. */
+    private boolean handedOver;
+    private int leaving = -1;
+    private List<PublicKey> nextKeys;
+    private final ReplicaConfig[] nextConfigs;
+    private final Replica[] next;
+    private final SimDisk[] nextDisks;
+    private final boolean[] baseGiven;
+    private final Map<Long, Hash> nextCanonical = new HashMap<>();
+    private final Map<Long, Hash> nextAckedAt = new HashMap<>();
+    private final Map<Long, Hash> nextRootAt = new HashMap<>();
     private long nextTickAt;
     private long step;
     int snapshotsInstalled;
@@ -75,6 +86,10 @@ final class Simulator {
         this.replicas = new Replica[n];
         this.disks = new SimDisk[n];
         this.crashed = new boolean[n];
+        this.nextConfigs = new ReplicaConfig[n];
+        this.next = new Replica[n];
+        this.nextDisks = new SimDisk[n];
+        this.baseGiven = new boolean[n];
         this.byzantine = options.byzantine() ? random.nextInt(n) : -1;
         this.clientId = n;
         this.forgerId = n + 1;
@@ -115,6 +130,9 @@ final class Simulator {
     void run() {
         try {
             for (int i = 0; i < options.safetySteps(); i++) {
+                if (options.handover() && i == options.safetySteps() / 3) {
+                    startHandover();
+                }
                 maybeInjectFault();
                 step();
             }
@@ -135,7 +153,8 @@ final class Simulator {
                 }
             }
             throw new AssertionError("no convergence after healing: heights "
-                    + Arrays.toString(heights()) + ", client unacked " + client.unacked.size()
+                    + Arrays.toString(heights()) + handoverState() + ", client unacked "
+                    + client.unacked.size()
                     + ", rejections " + client.rejections);
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(describe() + ": " + e.getMessage(), e);
@@ -144,10 +163,62 @@ final class Simulator {
 
     private long[] heights() {
         long[] heights = new long[n];
+        Replica[] group = handedOver ? next : replicas;
         for (int i = 0; i < n; i++) {
-            heights[i] = replicas[i] == null ? -1 : replicas[i].committedHeight();
+            heights[i] = group[i] == null ? -1 : group[i].committedHeight();
         }
         return heights;
+    }
+
+    private String handoverState() {
+        if (!handedOver) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(" (leaving " + leaving + ";");
+        for (int i = 0; i < n; i++) {
+            out.append(" member ").append(i).append(": epoch 1 height ")
+                    .append(replicas[i].committedHeight()).append(replicas[i].sealed()
+                            ? " sealed" : " open").append(" view ").append(replicas[i].view())
+                    .append(", epoch 2 ").append(next[i].isJoining() ? "joining" : "based")
+                    .append(" view ").append(next[i].view()).append(" lock ")
+                    .append(next[i].lock().height()).append(";");
+        }
+        return out.append(")").toString();
+    }
+
+    /**
+     * The chain gives the chunk to epoch 2: one member leaves, a newcomer with a fresh key takes
+     * its place (on its node), every member of epoch 1 is told to seal it, and every member of
+     * epoch 2 starts joining: those that stay are handed their own sealed state once they have
+     * it, the newcomer must fetch it from them.
+     */
+    private void startHandover() {
+        handedOver = true;
+        leaving = random.nextInt(n);
+        nextKeys = new ArrayList<>(publicKeys);
+        KeyPair newcomer = KeyPair.fromLabel("sim-newcomer");
+        nextKeys.set(leaving, newcomer.publicKey());
+        for (int i = 0; i < n; i++) {
+            KeyPair key = i == leaving ? newcomer : keys.get(i);
+            nextConfigs[i] = new ReplicaConfig(CHUNK, 2, nextKeys, i, key, GEOMETRY,
+                    configs[i].leases(), 20, 3, 16, 256, 16, false);
+            next[i] = Replica.joining(nextConfigs[i]);
+            nextDisks[i] = new SimDisk(random);
+            if (!crashed[i]) {
+                handle(i, replicas[i].seal());
+            }
+        }
+    }
+
+    /** A member that stays starts epoch 2 from its own state once its epoch 1 is sealed. */
+    private void handOverBases() {
+        for (int i = 0; i < n; i++) {
+            if (i != leaving && !crashed[i] && !baseGiven[i] && replicas[i].sealed()
+                    && next[i].isJoining()) {
+                baseGiven[i] = true;
+                handleNext(i, next[i].installBase(replicas[i].baseForNextEpoch()));
+            }
+        }
     }
 
     private void step() {
@@ -159,7 +230,15 @@ final class Simulator {
                 for (SimDisk.Pending done : disks[i].complete(now)) {
                     handle(i, replicas[i].onPersisted(done.token()));
                 }
+                if (handedOver) {
+                    for (SimDisk.Pending done : nextDisks[i].complete(now)) {
+                        handleNext(i, next[i].onPersisted(done.token()));
+                    }
+                }
             }
+        }
+        if (handedOver) {
+            handOverBases();
         }
         if (shadow != null) {
             for (SimDisk.Pending done : shadowDisk.complete(now)) {
@@ -175,6 +254,9 @@ final class Simulator {
             for (int i = 0; i < n; i++) {
                 if (!crashed[i]) {
                     handle(i, replicas[i].onTick());
+                    if (handedOver) {
+                        handleNext(i, next[i].onTick());
+                    }
                 }
             }
             if (shadow != null) {
@@ -201,6 +283,13 @@ final class Simulator {
             Hash known = rootAt.putIfAbsent(height, root);
             check(known == null || known.equals(root), "member " + i + " holds another state "
                     + "at height " + height);
+            if (handedOver && !next[i].isJoining()) {
+                Hash nextRoot = next[i].state().root();
+                Hash nextKnown = nextRootAt.putIfAbsent(next[i].committedHeight(), nextRoot);
+                check(nextKnown == null || nextKnown.equals(nextRoot), "member " + i
+                        + " holds another state at height " + next[i].committedHeight()
+                        + " of epoch 2");
+            }
         }
         if (random.nextInt(50) == 0) {
             int member = random.nextInt(n);
@@ -215,13 +304,16 @@ final class Simulator {
     }
 
     private long nextDiskTime() {
-        long next = Long.MAX_VALUE;
+        long earliest = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             if (!crashed[i]) {
-                next = Math.min(next, disks[i].nextTime());
+                earliest = Math.min(earliest, disks[i].nextTime());
+                if (handedOver) {
+                    earliest = Math.min(earliest, nextDisks[i].nextTime());
+                }
             }
         }
-        return next;
+        return earliest;
     }
 
     private void deliver(SimNetwork.Packet packet) {
@@ -240,6 +332,17 @@ final class Simulator {
         }
         if (seen.size() < 500 && random.nextInt(10) == 0) {
             seen.add(message);
+        }
+        if (handedOver) {
+            // As a farmer routes: a member's message by its epoch, an operation to both (the
+            // sealed epoch answers with proofs of what it committed).
+            long epoch = MicroMessage.epochOf(message);
+            if (epoch == 2 || epoch < 0) {
+                handleNext(packet.to(), next[packet.to()].onMessage(packet.from(), message));
+            }
+            if (epoch == 2) {
+                return;
+            }
         }
         if (packet.to() == byzantine) {
             boolean fromOddSide = packet.from() < n && packet.from() % 2 == 1;
@@ -264,9 +367,13 @@ final class Simulator {
     private void onClientMessage(MicroMessage message) {
         if (message instanceof MicroMessage.Committed committed) {
             ReplicaConfig config = configs[0];
-            if (!committed.proves(publicKeys, config.quorum())) {
+            boolean second = !committed.chain().isEmpty()
+                    && committed.chain().getFirst().epoch() == 2 && handedOver;
+            if (!committed.proves(second ? nextKeys : publicKeys, config.quorum())) {
                 return;
             }
+            Map<Long, Hash> ackedAt = second ? nextAckedAt : this.ackedAt;
+            Map<Long, Hash> canonical = second ? nextCanonical : this.canonical;
             MicroBlock block = committed.chain().getFirst();
             Hash earlier = ackedAt.putIfAbsent(block.height(), block.hash());
             check(earlier == null || earlier.equals(block.hash()), "two different blocks were "
@@ -298,9 +405,26 @@ final class Simulator {
                 }
                 case ReplicaOutput.Commit commit -> {
                     if (member != byzantine) {
-                        onCommit(member, commit);
+                        onCommit(replicas[member], member, commit, canonical, ackedAt);
                     }
                 }
+            }
+        }
+    }
+
+    /** Outputs of a member's epoch-2 replica (the handover runs without a Byzantine member). */
+    private void handleNext(int member, List<ReplicaOutput> outputs) {
+        for (ReplicaOutput output : outputs) {
+            switch (output) {
+                case ReplicaOutput.Send send -> send(member, send.to(), send.message());
+                case ReplicaOutput.Persist persist -> {
+                    if (persist.entry() instanceof org.cnt.farmer.microchain.WalEntry.SnapshotEntry) {
+                        snapshotsInstalled++;
+                    }
+                    nextDisks[member].write(clock.nowMs(), persist.token(), persist.entry());
+                }
+                case ReplicaOutput.Commit commit -> onCommit(next[member], member, commit,
+                        nextCanonical, nextAckedAt);
             }
         }
     }
@@ -362,7 +486,8 @@ final class Simulator {
         network.send(clock.nowMs(), from, to, message.toBytes());
     }
 
-    private void onCommit(int member, ReplicaOutput.Commit commit) {
+    private void onCommit(Replica replica, int member, ReplicaOutput.Commit commit,
+                          Map<Long, Hash> canonical, Map<Long, Hash> ackedAt) {
         MicroBlock block = commit.block();
         Hash previous = canonical.putIfAbsent(block.height(), block.hash());
         check(previous == null || previous.equals(block.hash()), "member " + member
@@ -371,7 +496,7 @@ final class Simulator {
         Hash acked = ackedAt.get(block.height());
         check(acked == null || acked.equals(block.hash()), "member " + member + " committed "
                 + "over an acknowledged block at height " + block.height());
-        for (Map.Entry<Long, Hash> mine : replicas[member].committedHashes()
+        for (Map.Entry<Long, Hash> mine : replica.committedHashes()
                 .tailMap(block.height() - 64, true).entrySet()) {
             Hash known = canonical.get(mine.getKey());
             check(known == null || mine.getKey() == 0 || known.equals(mine.getValue()),
@@ -379,6 +504,11 @@ final class Simulator {
                     + "height " + mine.getKey());
         }
         for (ChunkOp op : commit.ops()) {
+            if (op instanceof ChunkOp.Seal seal) {
+                check(handedOver && seal.epoch() == 1 && publicKeys.contains(seal.owner()),
+                        "a seal was committed that no member was told to make: " + seal);
+                continue;
+            }
             check(op.signatureValid() && op.owner().equals(owner.publicKey())
                     && !forged.contains(op.digest()), "a write not signed by the slice owner "
                     + "was committed: " + op);
@@ -417,6 +547,10 @@ final class Simulator {
                 crashed[victim] = true;
                 disks[victim].crash();
                 replicas[victim] = null;
+                if (handedOver) {
+                    nextDisks[victim].crash();
+                    next[victim] = null;
+                }
             }
         } else if (options.crashes() && roll < 8) {
             for (int i = 0; i < n; i++) {
@@ -442,6 +576,14 @@ final class Simulator {
     private void restart(int member) {
         crashed[member] = false;
         replicas[member] = Replica.recover(configs[member], disks[member].durableEntries());
+        if (handedOver) {
+            // A restarted farmer still sees the chain's epoch 2: it seals epoch 1 again, and its
+            // epoch-2 replica keeps a base it logged, or joins again.
+            handle(member, replicas[member].seal());
+            next[member] = Replica.recover(nextConfigs[member],
+                    nextDisks[member].durableEntries(), true);
+            baseGiven[member] = !next[member].isJoining();
+        }
     }
 
     private void heal() {
@@ -455,16 +597,20 @@ final class Simulator {
 
     private boolean converged() {
         long height = -1;
+        Replica[] group = handedOver ? next : replicas;
         for (int i = 0; i < n; i++) {
             if (i == byzantine) {
                 continue;
             }
-            long h = replicas[i].committedHeight();
+            if (group[i].isJoining()) {
+                return false;
+            }
+            long h = group[i].committedHeight();
             if (height >= 0 && h != height) {
                 return false;
             }
             height = h;
-            if (replicas[i].readAnchor() == null) {
+            if (group[i].readAnchor() == null) {
                 return false;
             }
         }
@@ -474,6 +620,8 @@ final class Simulator {
     private void checkConverged() {
         byte[] reference = null;
         Hash root = null;
+        Replica[] replicas = handedOver ? next : this.replicas;
+        ReplicaConfig[] configs = handedOver ? nextConfigs : this.configs;
         for (int i = 0; i < n; i++) {
             if (i == byzantine) {
                 continue;

@@ -46,6 +46,31 @@ class SimulatorTest {
         }
     }
 
+    /**
+     * One member is replaced mid-run: the old epoch is sealed under drops, crashes and
+     * partitions, the members that stay carry its state over, the newcomer installs it from them,
+     * and every write acknowledged in either epoch is in the converged chunk.
+     */
+    @Test
+    void aMembershipChangeCarriesEveryAcknowledgedWriteIntoTheNextEpoch() {
+        String one = System.getProperty("sim.handoverSeed");
+        if (one != null) {
+            new Simulator(Long.parseLong(one), SimOptions.handover(steps())).run();
+            return;
+        }
+        int seeds = Integer.getInteger("sim.handoverSeeds", 60);
+        long base = Long.getLong("sim.handoverBase", 5000);
+        int snapshots = 0;
+        for (long seed = base; seed < base + seeds; seed++) {
+            Simulator sim = new Simulator(seed, SimOptions.handover(steps()));
+            sim.run();
+            snapshots += sim.snapshotsInstalled;
+        }
+        assertThat(snapshots).as("newcomers installed the state they joined with")
+                .isGreaterThanOrEqualTo(seeds);
+        System.out.println("handover: " + seeds + " seeds, " + snapshots + " snapshots");
+    }
+
     @Test
     void theCheckersCatchAProtocolThatCommitsOnTooFewVotes() {
         assertThatThrownBy(() -> {
