@@ -60,6 +60,21 @@ class HandoverTest {
 
     @Test
     void aMemberExitsMidStreamAndASpareTakesItsPlaceWithEveryByte() throws Exception {
+        exitMidStream(false);
+    }
+
+    /**
+     * A member that stays is down when the chain moves the chunk on: the old epoch seals without
+     * it, the new one cannot certify a block until it is back (two of four hold the state), and
+     * the restarted farmer reopens its old epoch from the recorded group, catches up to the seal
+     * and hands itself the state.
+     */
+    @Test
+    void aMemberThatStaysRestartsDuringTheHandoverAndCarriesItsStateOver() throws Exception {
+        exitMidStream(true);
+    }
+
+    private void exitMidStream(boolean restartAStayer) throws Exception {
         ChainParams d = ChainParams.defaults();
         net = LocalNetwork.start(dir, NETWORK, new ChainParams(ChainParams.MB, SLICE, 4, 100,
                         d.connectorWeightPpm(), d.minPriceUcntPerMd(), 20, 365, 7, 1000),
@@ -82,13 +97,21 @@ class HandoverTest {
                 .get(20, TimeUnit.SECONDS);
 
         int leaving = farmerIndex(chain, before.members().getLast());
+        int stayer = farmerIndex(chain, before.members().get(1));
         byte[] expected = new byte[SLICE];
         new Random(11).nextBytes(expected);
         int writes = SLICE / WRITE;
         List<CompletableFuture<Commit>> commits = new ArrayList<>();
         for (int seq = 1; seq <= writes; seq++) {
             if (seq == writes / 3) {
+                if (restartAStayer) {
+                    net.stopFarmer(stayer);
+                }
                 TxSender.send(chain, farmerKey(leaving), new TxPayload.ExitFarmer());
+            }
+            if (restartAStayer && seq == writes / 2) {
+                TimeUnit.SECONDS.sleep(2);
+                net.restartFarmer(stayer);
             }
             int offset = (seq - 1) * WRITE;
             commits.add(client.submit(ChunkOp.WopBatch.sign(OWNER, volume.id(), chunk, session,

@@ -113,6 +113,9 @@ final class ChunkHost implements AutoCloseable {
         }
         try {
             ChunkLog chunkLog = store.log(config.chunkId(), config.epoch());
+            if (chunkLog.group() == null) {
+                chunkLog.saveGroup(config.members());
+            }
             ChunkHost host = new ChunkHost(config, chunkLog,
                     new ReplicaFile(file, geometry, fileWriter), executor, outbox, reads);
             host.recover(joining);

@@ -26,6 +26,7 @@ import org.cnt.farmer.FarmerConfig;
 import org.cnt.farmer.FarmerException;
 import org.cnt.farmer.microchain.ChunkGeometry;
 import org.cnt.farmer.microchain.ReplicaConfig;
+import org.cnt.farmer.store.ChunkLog;
 import org.cnt.farmer.store.ReplicaStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +99,7 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
                 + "height {}", first.farmerId(config.key().publicKey()), port(), endpoint(),
                 config.capacityBytes() >> 20, config.nodeUrl(), first.height());
         assign(first);
-        removeStaleReplicas();
+        reopenOldEpochs(first);
         follower = new ChainFollower(node, view, this::assign);
         follower.start(config.chainPollMs());
     }
@@ -224,31 +225,66 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
     }
 
     /**
-     * Replica files of epochs this farmer no longer serves, left by a restart during a handover:
-     * their state lives on in the current epoch (or with the group this farmer left).
+     * Replicas of earlier epochs found at start: a restart in the middle of a handover. One whose
+     * epoch's members are on record is opened again and sealed, so the epoch can still end with
+     * a quorum and hand its state over; one without is removed (its state lives on with the
+     * chunk's current group).
      */
-    private void removeStaleReplicas() {
+    private void reopenOldEpochs(ChainView current) {
         try (var files = java.nio.file.Files.list(chunkDir)) {
-            for (Path file : files.toList()) {
-                String name = file.getFileName().toString();
-                java.util.regex.Matcher m = java.util.regex.Pattern
-                        .compile("(\\d+)-(\\d+)\\.replica").matcher(name);
-                if (!m.matches()) {
-                    continue;
-                }
-                long chunkId = Long.parseLong(m.group(1));
-                long epoch = Long.parseLong(m.group(2));
-                ChunkHost host = hosts.current(chunkId);
-                if (host == null || host.config().epoch() != epoch) {
-                    store.log(chunkId, epoch).discard();
-                    java.nio.file.Files.deleteIfExists(file);
-                    log.info("removed the replica of chunk {} epoch {}: no longer served",
-                            chunkId, epoch);
+            for (Path file : files.sorted().toList()) {
+                java.util.regex.Matcher m = REPLICA_FILE.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    reopenOldEpoch(current, file, Long.parseLong(m.group(1)),
+                            Long.parseLong(m.group(2)));
                 }
             }
-        } catch (java.io.IOException | FarmerException | NumberFormatException e) {
-            log.warn("could not clean up old replicas in {}: {}", chunkDir, e.getMessage());
+        } catch (java.io.IOException | NumberFormatException e) {
+            log.warn("could not look for old replicas in {}: {}", chunkDir, e.getMessage());
         }
+    }
+
+    private static final java.util.regex.Pattern REPLICA_FILE =
+            java.util.regex.Pattern.compile("(\\d+)-(\\d+)\\.replica");
+
+    private void reopenOldEpoch(ChainView current, Path file, long chunkId, long epoch)
+            throws java.io.IOException {
+        ChunkHost host = hosts.current(chunkId);
+        if (host != null && host.config().epoch() <= epoch) {
+            return;
+        }
+        try {
+            ChunkLog old = store.log(chunkId, epoch);
+            List<PublicKey> group = old.group();
+            int self = group == null ? -1 : group.indexOf(config.key().publicKey());
+            if (self < 0 || hosts.retiring(chunkId) != null) {
+                old.discard();
+                java.nio.file.Files.deleteIfExists(file);
+                log.info("removed the replica of chunk {} epoch {}: no longer served", chunkId,
+                        epoch);
+                return;
+            }
+            ChunkHost reopened = ChunkHost.open(replicaConfig(current, chunkId, epoch, group,
+                    self), epoch > org.cnt.chain.types.Chunk.FIRST_EPOCH, store, chunkDir,
+                    replicaThreads.next(), fileWriter, this, reads);
+            reopened.start(config.tickMs());
+            log.info("chunk {}: reopened epoch {} after a restart during its handover; sealing "
+                    + "it", chunkId, epoch);
+            startRetiring(reopened);
+        } catch (FarmerException e) {
+            log.error("chunk {} epoch {}: cannot reopen the old replica: {}", chunkId, epoch,
+                    e.getMessage());
+        }
+    }
+
+    private ReplicaConfig replicaConfig(ChainView current, long chunkId, long epoch,
+                                        List<PublicKey> members, int self) {
+        ChainParams params = current.params();
+        ChunkGeometry geometry = ChunkGeometry.production(params.chunkSizeBytes(),
+                params.sliceSizeBytes());
+        return new ReplicaConfig(chunkId, epoch, members, self, config.key(), geometry, leases,
+                config.leaderTimeoutTicks(), 3, MAX_OPS_PER_BLOCK, MAX_PENDING_OPS,
+                RETAIN_BLOCKS, false);
     }
 
     private void open(ChainView current, Views.Chunk chunk, int self) {
@@ -260,12 +296,8 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
         if (members == null) {
             return;
         }
-        ChainParams params = current.params();
-        ChunkGeometry geometry = ChunkGeometry.production(params.chunkSizeBytes(),
-                params.sliceSizeBytes());
-        ReplicaConfig replicaConfig = new ReplicaConfig(chunk.id(), chunk.epoch(), members, self,
-                config.key(), geometry, leases, config.leaderTimeoutTicks(), 3,
-                MAX_OPS_PER_BLOCK, MAX_PENDING_OPS, RETAIN_BLOCKS, false);
+        ReplicaConfig replicaConfig = replicaConfig(current, chunk.id(), chunk.epoch(), members,
+                self);
         boolean inherits = chunk.epoch() > org.cnt.chain.types.Chunk.FIRST_EPOCH;
         try {
             ChunkHost host = ChunkHost.open(replicaConfig, inherits, store, chunkDir,

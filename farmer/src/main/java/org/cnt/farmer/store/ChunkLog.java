@@ -5,7 +5,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.cnt.chain.codec.CanonicalReader;
 import org.cnt.chain.codec.CanonicalWriter;
+import org.cnt.chain.codec.CodecException;
+import org.cnt.chain.crypto.PublicKey;
 import org.cnt.farmer.microchain.WalEntry;
 
 /**
@@ -21,14 +24,16 @@ public final class ChunkLog {
     private final byte[] prefix;
     private final TreeMap<Long, WalEntry> live = new TreeMap<>();
     private Checkpoint checkpoint;
+    private List<PublicKey> group;
     private long nextSeq;
 
     ChunkLog(ReplicaStore store, long chunkId, byte[] prefix, List<Stored> stored,
-             Checkpoint checkpoint) {
+             Checkpoint checkpoint, List<PublicKey> group) {
         this.store = store;
         this.chunkId = chunkId;
         this.prefix = prefix;
         this.checkpoint = checkpoint;
+        this.group = group;
         for (Stored s : stored) {
             live.put(s.seq(), s.entry());
         }
@@ -38,6 +43,47 @@ public final class ChunkLog {
     /** The entries after the checkpoint, in the order they were written. */
     public List<WalEntry> entries() {
         return new ArrayList<>(live.values());
+    }
+
+    /**
+     * The members of this replica's epoch, in order, or null if never recorded: after the chain
+     * moved the chunk on, they are known from here only, and a farmer restarted during a
+     * handover needs them to seal the old epoch.
+     */
+    public List<PublicKey> group() {
+        return group;
+    }
+
+    /** Records the epoch's members (once, when the replica is first opened). */
+    public void saveGroup(List<PublicKey> members) {
+        group = List.copyOf(members);
+        CanonicalWriter out = new CanonicalWriter(8 + members.size() * PublicKey.SIZE_BYTES)
+                .u8(0x67).u8(1).u32(members.size());
+        for (PublicKey member : members) {
+            out.fixed(member.toBytes());
+        }
+        store.submit(new ReplicaStore.Op(store.checkpointFamily(), groupKey(prefix),
+                out.toByteArray(), null));
+    }
+
+    static byte[] groupKey(byte[] prefix) {
+        return new CanonicalWriter(prefix.length + 1).fixed(prefix).u8(0x67).toByteArray();
+    }
+
+    static List<PublicKey> decodeGroup(byte[] bytes) throws CodecException {
+        CanonicalReader in = CanonicalReader.of(bytes);
+        in.expectTag(0x67, "replica group");
+        in.expectVersion(1, "replica group");
+        int count = in.u32("member count");
+        if (count < 1 || count > 64) {
+            throw new CodecException("a replica group of " + count + " members");
+        }
+        List<PublicKey> members = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            members.add(PublicKey.wrap(in.fixed(PublicKey.SIZE_BYTES, "member")));
+        }
+        in.finish("replica group");
+        return List.copyOf(members);
     }
 
     /** Null until the first checkpoint. */
@@ -99,7 +145,9 @@ public final class ChunkLog {
         }
         live.clear();
         checkpoint = null;
+        group = null;
         store.submit(new ReplicaStore.Op(store.checkpointFamily(), prefix, null, null));
+        store.submit(new ReplicaStore.Op(store.checkpointFamily(), groupKey(prefix), null, null));
     }
 
     private byte[] key(long seq) {
