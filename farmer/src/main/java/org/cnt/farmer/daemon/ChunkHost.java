@@ -50,6 +50,13 @@ final class ChunkHost implements AutoCloseable {
      * SST file at the flush). Several chunks share one memtable, so this stays well below it.
      */
     static final long CHECKPOINT_EVERY_BYTES = 8L << 20;
+    /**
+     * All the replicas of a farmer share one memtable: once their logged data together passes
+     * this, each checkpoints as soon as it has this much of its own, so a farmer with many chunks
+     * does not push its log through SST files (a flush, then a compaction) before deleting it.
+     */
+    static final long SHARED_LOG_BUDGET_BYTES = 24L << 20;
+    static final long CHECKPOINT_UNDER_PRESSURE_BYTES = 1L << 20;
     private static final int MAX_QUEUED_INPUTS = 4096;
     private static final int CATCH_UP_LOG_BLOCKS = 8;
     private static final int MAX_WAITING_READS = 256;
@@ -339,7 +346,9 @@ final class ChunkHost implements AutoCloseable {
             default -> {
                 if (persist.entry() instanceof WalEntry.BlockEntry block) {
                     for (ChunkOp op : block.ops()) {
-                        loggedBytes += op instanceof ChunkOp.WopBatch b ? b.dataBytes() : 0;
+                        long bytes = op instanceof ChunkOp.WopBatch b ? b.dataBytes() : 0;
+                        loggedBytes += bytes;
+                        chunkLog.noteLoggedData(bytes);
                     }
                 }
                 chunkLog.append(persist.entry(), () -> post(
@@ -369,7 +378,9 @@ final class ChunkHost implements AutoCloseable {
             }
         }
         if (fileHeight - checkpointHeight >= CHECKPOINT_EVERY_BLOCKS
-                || loggedBytes >= CHECKPOINT_EVERY_BYTES) {
+                || loggedBytes >= CHECKPOINT_EVERY_BYTES
+                || loggedBytes >= CHECKPOINT_UNDER_PRESSURE_BYTES
+                && chunkLog.sharedLoggedData() >= SHARED_LOG_BUDGET_BYTES) {
             checkpoint();
         }
     }
@@ -386,6 +397,7 @@ final class ChunkHost implements AutoCloseable {
             return;
         }
         checkpointing = true;
+        chunkLog.noteLoggedData(-loggedBytes);
         loggedBytes = 0;
         Checkpoint next = new Checkpoint(height, hash, meta.toBytes());
         file.syncThen(() -> post(() -> {
@@ -422,6 +434,7 @@ final class ChunkHost implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        chunkLog.noteLoggedData(-loggedBytes);
         if (ticker != null) {
             ticker.cancel(false);
         }
@@ -431,6 +444,7 @@ final class ChunkHost implements AutoCloseable {
     /** Closes the replica and removes its file and log: its epoch is handed over. */
     void retire() {
         closed = true;
+        chunkLog.noteLoggedData(-loggedBytes);
         if (ticker != null) {
             ticker.cancel(false);
         }

@@ -138,6 +138,16 @@ public final class ChunkLog {
         }
     }
 
+    /** Counts data logged by this replica and not yet checkpointed (negative: released). */
+    public void noteLoggedData(long bytes) {
+        store.noteLoggedData(bytes);
+    }
+
+    /** Data logged and not yet checkpointed by all the replicas of this store. */
+    public long sharedLoggedData() {
+        return store.loggedData();
+    }
+
     /** Forgets the replica: its entries and its checkpoint (an epoch handed over, retired). */
     public void discard() {
         for (long seq : live.keySet()) {

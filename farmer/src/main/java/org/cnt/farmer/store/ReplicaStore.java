@@ -53,6 +53,8 @@ public final class ReplicaStore implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
     private volatile String failure;
+    private final java.util.concurrent.atomic.AtomicLong loggedData =
+            new java.util.concurrent.atomic.AtomicLong();
     private long batches;
     private long entries;
 
@@ -65,7 +67,9 @@ public final class ReplicaStore implements AutoCloseable {
         // Logged blocks are deleted at each checkpoint, mostly before their memtable flushes:
         // room for several memtables keeps a burst of writes from stalling on a flush.
         familyOptions = new ColumnFamilyOptions().setWriteBufferSize(64L << 20)
-                .setMaxWriteBufferNumber(4);
+                .setMaxWriteBufferNumber(4)
+                // What is logged is encrypted data: it does not compress.
+                .setCompressionType(org.rocksdb.CompressionType.NO_COMPRESSION);
         List<ColumnFamilyDescriptor> families = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
                 new ColumnFamilyDescriptor(ascii("wal"), familyOptions),
@@ -128,6 +132,14 @@ public final class ReplicaStore implements AutoCloseable {
 
     ColumnFamilyHandle checkpointFamily() {
         return checkpoints;
+    }
+
+    void noteLoggedData(long bytes) {
+        loggedData.addAndGet(bytes);
+    }
+
+    long loggedData() {
+        return loggedData.get();
     }
 
     /** Null while healthy; otherwise why the store stopped making anything durable. */
