@@ -63,6 +63,15 @@ public final class ChunkFile implements AutoCloseable {
         writeFully(channel, ByteBuffer.wrap(data), offset);
     }
 
+    /** Writes what remains of {@code src} at {@code offset}. */
+    public void write(long offset, ByteBuffer src) throws IOException {
+        if (offset < 0 || offset + src.remaining() > sizeBytes) {
+            throw new IllegalArgumentException("write of " + src.remaining() + " bytes at "
+                    + offset + " outside " + path);
+        }
+        writeFully(channel, src, offset);
+    }
+
     public byte[] read(long offset, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
         while (buffer.hasRemaining()) {
