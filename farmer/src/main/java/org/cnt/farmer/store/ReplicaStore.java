@@ -1,11 +1,14 @@
 package org.cnt.farmer.store;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.cnt.chain.codec.CanonicalWriter;
 import org.cnt.chain.codec.CodecException;
@@ -26,13 +29,16 @@ import org.slf4j.LoggerFactory;
  * A farmer's RocksDB: the write-ahead log of every replica it serves (blocks, votes, locks,
  * commits) and each replica's checkpoint. All writes go through one group-commit thread: it takes
  * whatever has queued while the previous sync ran and makes it durable with a single synced
- * batch, so a burst of votes across chunks costs one fsync, never one per entry.
+ * batch, so a burst of votes across chunks costs one fsync, never one per entry. Entries of
+ * {@link #DATA_LOG_MIN_BYTES} or more (blocks with their Wops) go to the {@link DataLog} beside
+ * the database, synced first, and the batch holds a pointer to them.
  */
 public final class ReplicaStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaStore.class);
     private static final int QUEUE_LIMIT = 16_384;
     private static final int MAX_BATCH_OPS = 4_096;
     private static final long SLOW_SYNC_MS = 200;
+    static final int DATA_LOG_MIN_BYTES = 64 << 10;
 
     static {
         RocksDB.loadLibrary();
@@ -48,6 +54,9 @@ public final class ReplicaStore implements AutoCloseable {
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final ColumnFamilyHandle wal;
     private final ColumnFamilyHandle checkpoints;
+    private final DataLog data;
+    /** The data log pointer stored under each log key that has one (the writer's, and start's). */
+    private final Map<ByteBuffer, DataLog.Pointer> pointers = new ConcurrentHashMap<>();
     private final WriteOptions synced = new WriteOptions().setSync(true);
     private final BlockingQueue<Op> queue = new ArrayBlockingQueue<>(QUEUE_LIMIT);
     private final Thread writer;
@@ -84,7 +93,30 @@ public final class ReplicaStore implements AutoCloseable {
         }
         wal = handles.get(1);
         checkpoints = handles.get(2);
+        try {
+            data = DataLog.open(dir.resolveSibling(dir.getFileName() + "-data"));
+            indexPointers();
+        } catch (java.io.IOException | CodecException e) {
+            closeDatabase();
+            throw new FarmerException("cannot open the data log beside " + dir + ": "
+                    + e.getMessage(), e);
+        }
         writer = Thread.ofPlatform().name("replica-store-writer").daemon().start(this::writeLoop);
+    }
+
+    /** Learns which data log records are still named, and drops the segments no entry names. */
+    private void indexPointers() throws java.io.IOException, CodecException {
+        try (RocksIterator it = db.newIterator(wal)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] value = it.value();
+                if (DataLog.Pointer.isPointer(value)) {
+                    DataLog.Pointer pointer = DataLog.Pointer.decode(value);
+                    data.retain(pointer);
+                    pointers.put(ByteBuffer.wrap(it.key()), pointer);
+                }
+            }
+        }
+        data.dropUnreferenced();
     }
 
     public static ReplicaStore open(Path dir) throws FarmerException {
@@ -99,7 +131,11 @@ public final class ReplicaStore implements AutoCloseable {
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
                 byte[] key = it.key();
                 long seq = java.nio.ByteBuffer.wrap(key, 16, 8).getLong();
-                stored.add(new ChunkLog.Stored(seq, WalCodec.decode(it.value())));
+                byte[] value = it.value();
+                if (DataLog.Pointer.isPointer(value)) {
+                    value = data.read(DataLog.Pointer.decode(value));
+                }
+                stored.add(new ChunkLog.Stored(seq, WalCodec.decode(value)));
             }
             Checkpoint checkpoint = null;
             byte[] value = db.get(checkpoints, prefix);
@@ -109,7 +145,7 @@ public final class ReplicaStore implements AutoCloseable {
             byte[] group = db.get(checkpoints, ChunkLog.groupKey(prefix));
             return new ChunkLog(this, chunkId, prefix, stored, checkpoint,
                     group == null ? null : ChunkLog.decodeGroup(group));
-        } catch (RocksDBException | CodecException e) {
+        } catch (RocksDBException | CodecException | java.io.IOException e) {
             throw new FarmerException("the log of chunk " + chunkId + " is unreadable: "
                     + e.getMessage(), e);
         }
@@ -176,15 +212,35 @@ public final class ReplicaStore implements AutoCloseable {
                 long started = System.nanoTime();
                 long bytes = 0;
                 write.clear();
+                List<DataLog.Pointer> released = new ArrayList<>();
+                boolean appended = false;
                 for (Op op : batch) {
                     if (op.value() == null) {
                         write.delete(op.family(), op.key());
+                        DataLog.Pointer gone = op.family() == wal
+                                ? pointers.remove(ByteBuffer.wrap(op.key())) : null;
+                        if (gone != null) {
+                            released.add(gone);
+                        }
+                    } else if (op.family() == wal && op.value().length >= DATA_LOG_MIN_BYTES) {
+                        DataLog.Pointer pointer = data.append(op.value());
+                        pointers.put(ByteBuffer.wrap(op.key()), pointer);
+                        write.put(op.family(), op.key(), pointer.toBytes());
+                        bytes += op.value().length;
+                        appended = true;
                     } else {
                         write.put(op.family(), op.key(), op.value());
                         bytes += op.value().length;
                     }
                 }
+                if (appended) {
+                    // The records must be durable before any pointer to them is.
+                    data.sync();
+                }
                 db.write(synced, write);
+                for (DataLog.Pointer pointer : released) {
+                    data.release(pointer);
+                }
                 long tookMs = (System.nanoTime() - started) / 1_000_000;
                 if (tookMs >= SLOW_SYNC_MS) {
                     log.warn("slow log sync: {} ms for {} entries ({} KiB); votes wait on it",
@@ -202,7 +258,7 @@ public final class ReplicaStore implements AutoCloseable {
                         }
                     }
                 }
-            } catch (RocksDBException e) {
+            } catch (RocksDBException | java.io.IOException e) {
                 // Acknowledging anything now could lose it: stop, and the replicas stop voting.
                 failure = "replica database write failed: " + e.getMessage();
                 log.error("{}; this farmer no longer votes or commits", failure);
@@ -225,6 +281,15 @@ public final class ReplicaStore implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        try {
+            data.close();
+        } catch (java.io.IOException e) {
+            log.warn("closing the data log: {}", e.getMessage());
+        }
+        closeDatabase();
+    }
+
+    private void closeDatabase() {
         synced.close();
         handles.forEach(ColumnFamilyHandle::close);
         db.close();

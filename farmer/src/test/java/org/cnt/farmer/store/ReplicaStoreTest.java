@@ -40,14 +40,14 @@ class ReplicaStoreTest {
                 new WalEntry.LockEntry(QuorumCert.genesis(7, 0)),
                 new WalEntry.CommitEntry(1, Hash.sha256(new byte[] {1}), block(2).block(),
                         QuorumCert.genesis(7, 0)));
-        try (ReplicaStore store = ReplicaStore.open(dir)) {
+        try (ReplicaStore store = ReplicaStore.open(dir.resolve("db"))) {
             ChunkLog log = store.log(7, 0);
             CountDownLatch durable = new CountDownLatch(written.size());
             written.forEach(entry -> log.append(entry, durable::countDown));
             assertThat(durable.await(10, TimeUnit.SECONDS)).isTrue();
             store.log(8, 0).append(new WalEntry.VoteEntry(3, 3), null);
         }
-        try (ReplicaStore store = ReplicaStore.open(dir)) {
+        try (ReplicaStore store = ReplicaStore.open(dir.resolve("db"))) {
             List<WalEntry> back = store.log(7, 0).entries();
             assertThat(back).hasSize(4);
             assertThat(((WalEntry.BlockEntry) back.get(0)).block())
@@ -66,7 +66,7 @@ class ReplicaStoreTest {
 
     @Test
     void aCheckpointDropsWhatRecoveryNoLongerNeeds() throws Exception {
-        try (ReplicaStore store = ReplicaStore.open(dir)) {
+        try (ReplicaStore store = ReplicaStore.open(dir.resolve("db"))) {
             ChunkLog log = store.log(7, 0);
             for (long h = 1; h <= 4; h++) {
                 log.append(block(h), null);
@@ -78,7 +78,7 @@ class ReplicaStoreTest {
                     durable::countDown);
             assertThat(durable.await(10, TimeUnit.SECONDS)).isTrue();
         }
-        try (ReplicaStore store = ReplicaStore.open(dir)) {
+        try (ReplicaStore store = ReplicaStore.open(dir.resolve("db"))) {
             ChunkLog log = store.log(7, 0);
             assertThat(log.checkpoint().height()).isEqualTo(2);
             assertThat(log.checkpoint().meta()).containsExactly(9);
@@ -99,7 +99,7 @@ class ReplicaStoreTest {
 
     @Test
     void concurrentWritersShareSyncs() throws Exception {
-        try (ReplicaStore store = ReplicaStore.open(dir)) {
+        try (ReplicaStore store = ReplicaStore.open(dir.resolve("db"))) {
             int chunks = 8;
             int perChunk = 500;
             CountDownLatch durable = new CountDownLatch(chunks * perChunk);
@@ -134,6 +134,90 @@ class ReplicaStoreTest {
             Map<Integer, byte[]> pages = file.nonZeroPages(4096);
             assertThat(pages).containsOnlyKeys(3);
             assertThat(file.read(4096 * 3 + 9, 5)).containsExactly(0, 1, 2, 3, 0);
+        }
+    }
+
+    /** A block of {@code kib} KiB of Wops: large enough to go to the data log. */
+    private static WalEntry.BlockEntry bigBlock(long height, int kib) {
+        byte[] data = new byte[kib << 10];
+        new java.util.Random(height).nextBytes(data);
+        ChunkOp op = ChunkOp.WopBatch.sign(OWNER, 1, 7, Hash.ZERO,
+                List.of(new Wop(0, height, 0, data)));
+        QuorumCert justify = new QuorumCert(7, 0, 0, height - 1, Hash.ZERO, 0, List.of());
+        return new WalEntry.BlockEntry(MicroBlock.propose(LEADER, 0, justify, 0, 0, Hash.ZERO,
+                List.of(op.digest())), List.of(op));
+    }
+
+    private static long segments(Path dir) throws Exception {
+        try (var files = java.nio.file.Files.list(dir.resolveSibling(dir.getFileName()
+                + "-data"))) {
+            return files.filter(f -> f.toString().endsWith(".seg")).count();
+        }
+    }
+
+    @Test
+    void largeBlocksGoToTheDataLogSurviveAReopenAndTheirSegmentsGoWithTheCheckpoint()
+            throws Exception {
+        Path db = dir.resolve("db");
+        List<WalEntry.BlockEntry> written = new ArrayList<>();
+        try (ReplicaStore store = ReplicaStore.open(db)) {
+            ChunkLog log = store.log(7, 0);
+            CountDownLatch durable = new CountDownLatch(80);
+            for (long h = 1; h <= 80; h++) {
+                WalEntry.BlockEntry block = bigBlock(h, 1024);
+                written.add(block);
+                log.append(block, durable::countDown);
+                log.append(new WalEntry.CommitEntry(h, block.block().hash()), null);
+            }
+            assertThat(durable.await(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(segments(db)).as("80 MiB fill more than one segment").isGreaterThan(1);
+        try (ReplicaStore store = ReplicaStore.open(db)) {
+            ChunkLog log = store.log(7, 0);
+            List<WalEntry.BlockEntry> back = log.entries().stream()
+                    .filter(WalEntry.BlockEntry.class::isInstance)
+                    .map(WalEntry.BlockEntry.class::cast).toList();
+            assertThat(back).hasSize(80);
+            for (int i = 0; i < 80; i++) {
+                assertThat(back.get(i).block()).isEqualTo(written.get(i).block());
+                assertThat(back.get(i).ops()).isEqualTo(written.get(i).ops());
+            }
+            CountDownLatch durable = new CountDownLatch(1);
+            log.checkpoint(new Checkpoint(80, written.getLast().block().hash(), new byte[] {1}),
+                    durable::countDown);
+            assertThat(durable.await(10, TimeUnit.SECONDS)).isTrue();
+            // One more synced batch: the writer releases segments after the batch that deleted
+            // their last pointer.
+            CountDownLatch after = new CountDownLatch(1);
+            store.log(8, 0).append(new WalEntry.VoteEntry(1, 1), after::countDown);
+            assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        try (ReplicaStore store = ReplicaStore.open(db)) {
+            assertThat(store.log(7, 0).entries()).isEmpty();
+        }
+        assertThat(segments(db)).as("no segment outlives its entries").isZero();
+    }
+
+    @Test
+    void aCorruptDataLogRecordIsRefusedWithItsPlaceNotReadAsData() throws Exception {
+        Path db = dir.resolve("db");
+        try (ReplicaStore store = ReplicaStore.open(db)) {
+            CountDownLatch durable = new CountDownLatch(1);
+            store.log(7, 0).append(bigBlock(1, 128), durable::countDown);
+            assertThat(durable.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        Path segment;
+        try (var files = java.nio.file.Files.list(db.resolveSibling("db-data"))) {
+            segment = files.filter(f -> f.toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        try (var channel = java.nio.channels.FileChannel.open(segment,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), 5000);
+        }
+        try (ReplicaStore store = ReplicaStore.open(db)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.log(7, 0))
+                    .isInstanceOf(org.cnt.farmer.FarmerException.class)
+                    .hasMessageContaining("corrupt");
         }
     }
 }
