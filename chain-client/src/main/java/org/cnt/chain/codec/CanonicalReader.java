@@ -102,6 +102,22 @@ public final class CanonicalReader {
         return value;
     }
 
+    /**
+     * Steps over {@code length} bytes and returns where they start in {@link #array()}: a field
+     * read in place by a caller that keeps the array (and never writes it).
+     */
+    public int skip(int length, String field) throws CodecException {
+        need(length, field);
+        int at = position;
+        position += length;
+        return at;
+    }
+
+    /** The array this reader reads: shared, for fields read in place ({@link #skip}). */
+    public byte[] array() {
+        return data;
+    }
+
     public byte[] bytes(int maxLength, String field) throws CodecException {
         int length = u32(field + " length");
         if (length < 0 || length > maxLength) {

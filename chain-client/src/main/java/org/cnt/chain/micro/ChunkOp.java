@@ -211,7 +211,7 @@ public sealed interface ChunkOp {
                                                   PublicKey owner, List<Wop> wops) {
             long size = HEADER_BYTES + 4 + Signature.SIZE_BYTES;
             for (Wop wop : wops) {
-                size += Wop.HEADER_BYTES + wop.data().length;
+                size += Wop.HEADER_BYTES + wop.dataLength();
             }
             CanonicalWriter out = header(TAG, volumeId, chunkId, sessionId, owner,
                     (int) Math.min(size, MAX_ENCODED_BYTES)).u32(wops.size());
@@ -279,7 +279,7 @@ public sealed interface ChunkOp {
         public long dataBytes() {
             long total = 0;
             for (Wop wop : wops) {
-                total += wop.data().length;
+                total += wop.dataLength();
             }
             return total;
         }

@@ -50,17 +50,17 @@ final class ReplicaFile {
             }
             for (Wop wop : batch.wops()) {
                 long at = (long) wop.sliceIndex() * geometry.sliceSizeBytes() + wop.offsetBytes();
-                byte[] data = wop.data();
+                int length = wop.dataLength();
                 boolean continues = runStart >= 0 && at == runStart + run.position();
-                if (!continues || run.remaining() < data.length) {
+                if (!continues || run.remaining() < length) {
                     flushRun(run, runStart);
                     runStart = at;
                 }
-                if (data.length > run.capacity()) {
-                    file.write(at, data);
+                if (length > run.capacity()) {
+                    file.write(at, ByteBuffer.wrap(wop.dataArray(), wop.dataOffset(), length));
                     runStart = -1;
                 } else {
-                    run.put(data);
+                    run.put(wop.dataArray(), wop.dataOffset(), length);
                 }
             }
         }

@@ -89,27 +89,28 @@ public final class ChunkState {
         if (op instanceof ChunkOp.WopBatch batch) {
             for (Wop wop : batch.wops()) {
                 write((long) wop.sliceIndex() * geometry.sliceSizeBytes() + wop.offsetBytes(),
-                        wop.data(), changed);
+                        wop.dataArray(), wop.dataOffset(), wop.dataLength(), changed);
             }
         }
         meta = meta.after(op);
     }
 
     /** Stores new page arrays (a stored array is never modified: snapshots share them). */
-    private void write(long offset, byte[] data, TreeMap<Integer, byte[]> changed) {
+    private void write(long offset, byte[] data, int from, int count,
+                       TreeMap<Integer, byte[]> changed) {
         int pageSize = geometry.pageSizeBytes();
         int done = 0;
-        while (done < data.length) {
+        while (done < count) {
             long at = offset + done;
             int page = (int) (at / pageSize);
             int within = (int) (at % pageSize);
-            int length = Math.min(pageSize - within, data.length - done);
+            int length = Math.min(pageSize - within, count - done);
             byte[] content;
             if (length == pageSize) {
-                content = Arrays.copyOfRange(data, done, done + pageSize);
+                content = Arrays.copyOfRange(data, from + done, from + done + pageSize);
             } else {
                 content = page(page);
-                System.arraycopy(data, done, content, within, length);
+                System.arraycopy(data, from + done, content, within, length);
             }
             pages[page] = content;
             changed.put(page, content);

@@ -201,7 +201,7 @@ public final class OpValidator {
                     + lease.volumeId() + " expired; extend it to write again");
         }
         if (wop.endBytes() > geometry.sliceSizeBytes()) {
-            return Refusal.of(Refusal.Reason.OUT_OF_BOUNDS, "write of " + wop.data().length
+            return Refusal.of(Refusal.Reason.OUT_OF_BOUNDS, "write of " + wop.dataLength()
                     + " bytes at " + wop.offsetBytes() + " runs past the "
                     + geometry.sliceSizeBytes() + "-byte slice");
         }
