@@ -17,7 +17,18 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
+    /** Frames this large are filled straight into their body as bytes arrive. */
+    static final int DIRECT_FILL_BYTES = 64 << 10;
+    /**
+     * Up to this large: the body is allocated when the header arrives, so a peer that announces
+     * a frame and sends nothing must not make us hold more (larger frames gather as they come).
+     */
+    static final int MAX_DIRECT_FILL_BYTES = 2 << 20;
     private final int maxFrameBytes;
+    /** The body of a large frame being received, and how much of it has arrived. */
+    private byte[] filling;
+    private int filled;
+    private int fillingFlags;
 
     public FrameDecoder(int maxFrameBytes) {
         if (maxFrameBytes < 16) {
@@ -28,6 +39,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (filling != null) {
+            fill(in, out);
+            return;
+        }
         if (in.readableBytes() < Frames.HEADER_BYTES) {
             return;
         }
@@ -52,12 +67,33 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                     + maxFrameBytes);
         }
         if (in.readableBytes() < Frames.HEADER_BYTES + length) {
+            if (length >= DIRECT_FILL_BYTES && length <= MAX_DIRECT_FILL_BYTES) {
+                // A megabyte frame arrives in many reads: copy each into the body once, instead
+                // of gathering the whole frame in the cumulation buffer first (which grows and
+                // copies as it goes) and copying it out again.
+                in.skipBytes(Frames.HEADER_BYTES);
+                filling = new byte[(int) length];
+                filled = 0;
+                fillingFlags = flags;
+                fill(in, out);
+            }
             return;
         }
         in.skipBytes(Frames.HEADER_BYTES);
         byte[] body = new byte[(int) length];
         in.readBytes(body);
         out.add((flags & Frames.FLAG_LZ4) != 0 ? decompress(body) : body);
+    }
+
+    private void fill(ByteBuf in, List<Object> out) {
+        int count = Math.min(in.readableBytes(), filling.length - filled);
+        in.readBytes(filling, filled, count);
+        filled += count;
+        if (filled == filling.length) {
+            byte[] body = filling;
+            filling = null;
+            out.add((fillingFlags & Frames.FLAG_LZ4) != 0 ? decompress(body) : body);
+        }
     }
 
     private byte[] decompress(byte[] body) {

@@ -108,6 +108,40 @@ class WireCodecTest {
     }
 
     @Test
+    void largeFramesFilledPieceByPieceAmongSmallOnesDecodeWholeAndInOrder() {
+        Random random = new Random(17);
+        byte[] zeros = new byte[32 << 10];
+        List<WireMessage> sent = new ArrayList<>();
+        ByteBuf wire = Unpooled.buffer();
+        for (int i = 0; i < 12; i++) {
+            WireMessage message = switch (i % 3) {
+                case 0 -> proposal(3 * FrameDecoder.DIRECT_FILL_BYTES, random);
+                case 1 -> new WireMessage.Micro(new MicroMessage.StateResponse(9,
+                        MicroBlock.propose(MEMBERS.get(0), 0, QuorumCert.genesis(9, 0), 0, 0,
+                                Hash.ZERO, List.of()), QuorumCert.genesis(9, 0), Hash.ZERO,
+                        new byte[0], i, List.of(zeros, zeros, zeros, zeros)));
+                default -> new WireMessage.ReadRequest(i, 9, 0, 10, 0);
+            };
+            sent.add(message);
+            wire.writeBytes(encode(message));
+        }
+        EmbeddedChannel in = decoding();
+        List<byte[]> received = new ArrayList<>();
+        while (wire.isReadable()) {
+            int piece = Math.min(wire.readableBytes(), 1 + random.nextInt(40_000));
+            in.writeInbound(wire.readRetainedSlice(piece));
+            for (WireMessage m; (m = in.readInbound()) != null; ) {
+                received.add(m.toBytes());
+            }
+        }
+        assertThat(received).hasSize(sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            assertThat(received.get(i)).isEqualTo(sent.get(i).toBytes());
+        }
+        assertThat(in.isOpen()).isTrue();
+    }
+
+    @Test
     void pipelinedFramesInOneBufferAllDecodeInOrder() {
         ByteBuf wire = Unpooled.buffer();
         for (int id = 0; id < 20; id++) {
