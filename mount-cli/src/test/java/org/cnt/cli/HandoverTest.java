@@ -60,7 +60,16 @@ class HandoverTest {
 
     @Test
     void aMemberExitsMidStreamAndASpareTakesItsPlaceWithEveryByte() throws Exception {
-        exitMidStream(false);
+        exitMidStream(false, 5);
+    }
+
+    /**
+     * No spare: the group goes on with the three members that stay (a quorum of three of three),
+     * from the sealed state, and writes continue.
+     */
+    @Test
+    void withNoSpareTheThreeMembersThatStayGoOnWithEveryByte() throws Exception {
+        exitMidStream(false, 4);
     }
 
     /**
@@ -71,14 +80,14 @@ class HandoverTest {
      */
     @Test
     void aMemberThatStaysRestartsDuringTheHandoverAndCarriesItsStateOver() throws Exception {
-        exitMidStream(true);
+        exitMidStream(true, 5);
     }
 
-    private void exitMidStream(boolean restartAStayer) throws Exception {
+    private void exitMidStream(boolean restartAStayer, int farmers) throws Exception {
         ChainParams d = ChainParams.defaults();
         net = LocalNetwork.start(dir, NETWORK, new ChainParams(ChainParams.MB, SLICE, 4, 100,
                         d.connectorWeightPpm(), d.minPriceUcntPerMd(), 20, 365, 7, 1000),
-                List.of(new Genesis.Allocation(OWNER.address(), 1_000_000_000)), 5,
+                List.of(new Genesis.Allocation(OWNER.address(), 1_000_000_000)), farmers,
                 2 * ChainParams.MB, Clock.systemUTC(), new LocalNetwork.Timing(20, 10, 100));
         NodeClient chain = net.client();
         long rented = TxSender.send(chain, OWNER, new TxPayload.RentVolume("disk", 1, 30,
@@ -128,18 +137,21 @@ class HandoverTest {
 
         Views.Chunk after = chunk(chain, chunk);
         assertThat(after.epoch()).isGreaterThan(before.epoch());
-        assertThat(after.members()).doesNotContain(before.members().getLast()).hasSize(4);
         Set<Long> newcomers = new HashSet<>(after.members());
         newcomers.removeAll(before.members());
-        assertThat(newcomers).hasSize(1);
-        int spare = farmerIndex(chain, newcomers.iterator().next());
+        assertThat(after.members()).doesNotContain(before.members().getLast())
+                .hasSize(farmers > 4 ? 4 : 3);
+        assertThat(newcomers).hasSize(farmers > 4 ? 1 : 0);
 
         // The last write committed in the new epoch; the spare holds the whole chunk too.
         assertThat(client.read(chunk, (long) slice.index() * SLICE, SLICE, last.height())
                 .get(20, TimeUnit.SECONDS)).isEqualTo(expected);
         long height = awaitSameHeight(chain, after);
         assertThat(height).isGreaterThanOrEqualTo(last.height());
-        assertThat(net.farmer(spare).committedHeight(chunk)).isEqualTo(height);
+        for (long newcomer : newcomers) {
+            assertThat(net.farmer(farmerIndex(chain, newcomer)).committedHeight(chunk))
+                    .isEqualTo(height);
+        }
 
         List<Path> chunkDirs = new ArrayList<>();
         for (long member : after.members()) {
@@ -168,10 +180,10 @@ class HandoverTest {
         return KeyPair.fromLabel(NETWORK + "-farmer-" + index);
     }
 
-    private static int farmerIndex(NodeClient chain, long farmerId) throws Exception {
+    private int farmerIndex(NodeClient chain, long farmerId) throws Exception {
         Views.Farmer farmer = chain.farmers().stream().filter(f -> f.id() == farmerId)
                 .findFirst().orElseThrow();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < net.farmers().size(); i++) {
             if (farmerKey(i).publicKey().equals(farmer.key())) {
                 return i;
             }
