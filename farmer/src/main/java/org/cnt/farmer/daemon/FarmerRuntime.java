@@ -56,6 +56,7 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
     private final ChunkHosts hosts = new ChunkHosts();
     /** When a replica of a group this farmer left was sealed, by chunk. */
     private final Map<Long, Long> leftSealedAtMs = new ConcurrentHashMap<>();
+    private boolean exitAnnounced;
     private final ClientConnections clients = new ClientConnections();
     private final AtomicReference<ChainView> view = new AtomicReference<>();
     private final ChainLeaseView leases = new ChainLeaseView(view);
@@ -181,6 +182,12 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
             }
         }
         retireHandedOver();
+        if (self == null && !exitAnnounced && hosts.currentHosts().isEmpty()
+                && hosts.retiringHosts().isEmpty()) {
+            exitAnnounced = true;
+            log.info("this farmer is not registered on the chain (it exited): every replica is "
+                    + "handed over, nothing is left to serve; it can be stopped");
+        }
     }
 
     private void startRetiring(ChunkHost host) {
