@@ -42,6 +42,11 @@ public final class FarmerDaemon implements AutoCloseable {
         return runtime.committedHeight(chunkId);
     }
 
+    /** Whether this farmer's replica of a chunk still waits for its epoch's starting state. */
+    public boolean joining(long chunkId) {
+        return runtime.joining(chunkId);
+    }
+
     /** The main-chain height of the newest view this farmer acts on. */
     public long chainHeight() {
         return runtime.chainHeight();

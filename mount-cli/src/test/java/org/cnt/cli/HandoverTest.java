@@ -153,6 +153,16 @@ class HandoverTest {
                     .isEqualTo(height);
         }
 
+        // Every member, the newcomer too, restarts from its own log and checkpoint with the
+        // epoch's state: none has to fetch it again.
+        for (long member : after.members()) {
+            int index = farmerIndex(chain, member);
+            net.stopFarmer(index);
+            FarmerDaemon back = net.restartFarmer(index);
+            assertThat(back.joining(chunk)).as("farmer %d after a restart", index).isFalse();
+            assertThat(back.committedHeight(chunk)).isGreaterThanOrEqualTo(height);
+        }
+
         List<Path> chunkDirs = new ArrayList<>();
         for (long member : after.members()) {
             chunkDirs.add(dir.resolve("farmer" + farmerIndex(chain, member)).resolve("chunks"));

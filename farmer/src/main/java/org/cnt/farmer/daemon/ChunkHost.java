@@ -194,6 +194,7 @@ final class ChunkHost implements AutoCloseable {
         return sealed;
     }
 
+    /** Whether this replica still waits for its epoch's starting state. */
     boolean joining() {
         return joining;
     }
@@ -416,7 +417,10 @@ final class ChunkHost implements AutoCloseable {
         Checkpoint next = new Checkpoint(snapshot.height(), snapshot.hash(),
                 snapshot.meta().toBytes());
         file.replaceThen(snapshot.pages(), () -> post(() -> {
-            if (!closed && snapshot.height() > checkpointHeight) {
+            // A new epoch's starting state is a snapshot at height 0: it too must become the
+            // checkpoint, or a restart would find the epoch's log without its base.
+            if (!closed && (snapshot.height() > checkpointHeight
+                    || chunkLog.checkpoint() == null)) {
                 checkpointHeight = snapshot.height();
                 chunkLog.checkpoint(next, null);
             }

@@ -347,6 +347,12 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
         return new TreeSet<>(hosts.currentHosts().keySet());
     }
 
+    /** Whether this farmer's replica of the chunk still waits for its epoch's state. */
+    public boolean joining(long chunkId) {
+        ChunkHost host = hosts.current(chunkId);
+        return host != null && host.joining();
+    }
+
     public long committedHeight(long chunkId) {
         ChunkHost host = hosts.current(chunkId);
         if (host == null) {

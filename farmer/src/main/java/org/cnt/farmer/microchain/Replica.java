@@ -143,6 +143,13 @@ public final class Replica {
         for (WalEntry.BlockEntry b : blocks.values()) {
             replica.raiseLock(b.block().justify());
         }
+        if (replica.joining) {
+            // Without the epoch's starting state, logged blocks would apply to the wrong base;
+            // the snapshot it waits for replaces them anyway.
+            replica.view = Math.max(replica.votedView, replica.lock.view());
+            replica.leading = false;
+            return replica;
+        }
         commits.sort((a, b) -> Long.compare(a.height(), b.height()));
         for (WalEntry.CommitEntry commit : commits) {
             if (commit.height() == replica.tree.committedHeight() + 1) {
