@@ -18,8 +18,9 @@ final class BenchCommand {
         @Mixin
         Common common;
 
-        @Option(names = "--volume", defaultValue = "64", paramLabel = "MIB",
-                description = "MiB written in each phase (default: ${DEFAULT-VALUE})")
+        @Option(names = "--volume", defaultValue = "128", paramLabel = "MIB",
+                description = "MiB written in each phase; phases of a few seconds average out "
+                        + "this machine's noise (default: ${DEFAULT-VALUE})")
         int volumeMib;
 
         @Option(names = "--chunk", defaultValue = "16", paramLabel = "MIB",
@@ -34,9 +35,10 @@ final class BenchCommand {
                 description = "128 KiB Wops per signed batch (default: ${DEFAULT-VALUE})")
         int batch128k;
 
-        @Option(names = "--warmup", defaultValue = "64", paramLabel = "MIB",
-                description = "MiB written at each Wop size before measuring, so the JIT and "
-                        + "the heap are warm (default: ${DEFAULT-VALUE})")
+        @Option(names = "--warmup", defaultValue = "128", paramLabel = "MIB",
+                description = "MiB written at each Wop size before measuring (at most the "
+                        + "volume), so the JIT has compiled the hot paths and the heap is warm, "
+                        + "as in a farmer that has run for a while (default: ${DEFAULT-VALUE})")
         int warmupMib;
 
         @Option(names = "--in-flight", defaultValue = "64",
