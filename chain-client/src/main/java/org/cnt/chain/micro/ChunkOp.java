@@ -164,10 +164,7 @@ public sealed interface ChunkOp {
         private final Hash sessionId;
         private final PublicKey owner;
         private final List<Wop> wops;
-        /** The encoding is {@code encoded[from, from + length)}: a decoded batch reads in place. */
         private final byte[] encoded;
-        private final int from;
-        private final int length;
         private final Hash digest;
 
         /** A batch with a signature made elsewhere (or forged: members check it). */
@@ -180,21 +177,14 @@ public sealed interface ChunkOp {
 
         private WopBatch(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
                          List<Wop> wops, byte[] encoded, Hash digest) {
-            this(volumeId, chunkId, sessionId, owner, wops, encoded, 0, encoded.length, digest);
-        }
-
-        private WopBatch(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
-                         List<Wop> wops, byte[] encoded, int from, int length, Hash digest) {
             this.volumeId = volumeId;
             this.chunkId = chunkId;
             this.sessionId = sessionId;
             this.owner = owner;
             this.wops = wops;
             this.encoded = encoded;
-            this.from = from;
-            this.length = length;
             this.digest = digest != null ? digest
-                    : Hash.sha256(encoded, from, length - Signature.SIZE_BYTES);
+                    : Hash.sha256(encoded, 0, encoded.length - Signature.SIZE_BYTES);
         }
 
         public static WopBatch sign(KeyPair owner, long volumeId, long chunkId, Hash sessionId,
@@ -257,13 +247,13 @@ public sealed interface ChunkOp {
 
         @Override
         public byte[] signature() {
-            return Arrays.copyOfRange(encoded, from + length - Signature.SIZE_BYTES,
-                    from + length);
+            return Arrays.copyOfRange(encoded, encoded.length - Signature.SIZE_BYTES,
+                    encoded.length);
         }
 
         @Override
         public byte[] body() {
-            return Arrays.copyOfRange(encoded, from, from + length - Signature.SIZE_BYTES);
+            return Arrays.copyOf(encoded, encoded.length - Signature.SIZE_BYTES);
         }
 
         @Override
@@ -273,17 +263,17 @@ public sealed interface ChunkOp {
 
         @Override
         public byte[] toBytes() {
-            return Arrays.copyOfRange(encoded, from, from + length);
+            return encoded.clone();
         }
 
         @Override
         public void writeTo(CanonicalWriter out) {
-            out.u32(length).fixed(encoded, from, length);
+            out.u32(encoded.length).fixed(encoded);
         }
 
         @Override
         public int encodedSizeBytes() {
-            return length;
+            return encoded.length;
         }
 
         public long dataBytes() {
@@ -297,9 +287,9 @@ public sealed interface ChunkOp {
         @Override
         public boolean equals(Object other) {
             return other instanceof WopBatch b && digest.equals(b.digest)
-                    && Arrays.equals(encoded, from + length - Signature.SIZE_BYTES,
-                    from + length, b.encoded, b.from + b.length - Signature.SIZE_BYTES,
-                    b.from + b.length);
+                    && Arrays.equals(encoded, encoded.length - Signature.SIZE_BYTES,
+                    encoded.length, b.encoded, b.encoded.length - Signature.SIZE_BYTES,
+                    b.encoded.length);
         }
 
         @Override
@@ -322,20 +312,7 @@ public sealed interface ChunkOp {
         if (bytes.length > MAX_ENCODED_BYTES) {
             throw new CodecException("chunk operation too large: " + bytes.length + " bytes");
         }
-        return decodeWhole(CanonicalReader.of(bytes));
-    }
-
-    /**
-     * Decodes a length-prefixed operation in place: a batch keeps reading its encoding (and its
-     * Wops their data) from {@code in}'s array, which the caller no longer changes.
-     */
-    static ChunkOp decode(CanonicalReader in) throws CodecException {
-        return decodeWhole(in.sub(MAX_ENCODED_BYTES, "op"));
-    }
-
-    private static ChunkOp decodeWhole(CanonicalReader in) throws CodecException {
-        int start = in.position();
-        int size = in.remaining();
+        CanonicalReader in = CanonicalReader.of(bytes);
         int tag = in.u8("op tag");
         in.expectVersion(1, "chunk operation");
         long volume = in.u64Max("volume", Long.MAX_VALUE);
@@ -364,9 +341,8 @@ public sealed interface ChunkOp {
                     wops.add(Wop.decode(in));
                 }
                 in.fixed(Signature.SIZE_BYTES, "signature");
-                // The decoder's input stays as it is: the batch keeps it as its encoding.
-                yield new WopBatch(volume, chunk, session, owner, List.copyOf(wops), in.array(),
-                        start, size, null);
+                // The decoder's input is this op's own copy: the batch keeps it as its encoding.
+                yield new WopBatch(volume, chunk, session, owner, List.copyOf(wops), bytes, null);
             }
             default -> throw new CodecException("unknown chunk operation tag " + tag);
         };
