@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -156,21 +154,12 @@ class FarmerHandoverIT {
             if (!Files.exists(file)) {
                 return false;
             }
-            digests.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(file))));
+            digests.add(Eventually.sha256(file));
         }
         return digests.size() == 1;
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(Condition condition, String what) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (!condition.holds()) {
-            assertThat(System.currentTimeMillis()).as(what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
+    private static void await(Eventually.Condition condition, String what) throws Exception {
+        Eventually.await(condition, what, 180_000);
     }
 }

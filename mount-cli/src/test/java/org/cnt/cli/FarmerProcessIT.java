@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -162,8 +160,7 @@ class FarmerProcessIT {
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path file : files.filter(p -> p.toString().endsWith(".replica")).toList()) {
                     String name = file.getFileName().toString();
-                    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                            .digest(Files.readAllBytes(file)));
+                    String sha = Eventually.sha256(file);
                     if (hashOf.putIfAbsent(name, sha) != null && !hashOf.get(name).equals(sha)) {
                         return false;
                     }
@@ -174,15 +171,7 @@ class FarmerProcessIT {
         return !copies.isEmpty() && copies.values().stream().allMatch(c -> c == farmers);
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(Condition condition, String what) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (!condition.holds()) {
-            assertThat(System.currentTimeMillis()).as(what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
+    private static void await(Eventually.Condition condition, String what) throws Exception {
+        Eventually.await(condition, what, 180_000);
     }
 }

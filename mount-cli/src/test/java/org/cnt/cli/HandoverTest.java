@@ -117,18 +117,19 @@ class HandoverTest {
                     net.stopFarmer(stayer);
                 }
                 TxSender.send(chain, farmerKey(leaving), new TxPayload.ExitFarmer());
+                // The rest of the stream goes out once the old epoch is sealed, so it is
+                // written in the new one (in flight, the first third may land in either).
+                int down = restartAStayer ? stayer : -1;
+                Eventually.await(() -> othersStartedTheNewEpoch(chain, chunk, down),
+                        "the members that stay seal the old epoch", 60_000);
             }
             if (restartAStayer && seq == writes / 2) {
-                TimeUnit.SECONDS.sleep(2);
                 net.restartFarmer(stayer);
             }
             int offset = (seq - 1) * WRITE;
             commits.add(client.submit(ChunkOp.WopBatch.sign(OWNER, volume.id(), chunk, session,
                     List.of(new Wop(slice.index(), seq, offset,
                             java.util.Arrays.copyOfRange(expected, offset, offset + WRITE))))));
-            if (seq % 8 == 0) {
-                TimeUnit.MILLISECONDS.sleep(100);
-            }
         }
         Commit last = null;
         for (CompletableFuture<Commit> commit : commits) {
@@ -175,8 +176,8 @@ class HandoverTest {
         net.close();
         Set<String> digests = new HashSet<>();
         for (Path chunks : chunkDirs) {
-            digests.add(Hash.sha256(Files.readAllBytes(chunks.resolve(chunk + "-"
-                    + after.epoch() + ".replica"))).toString());
+            digests.add(Eventually.sha256(chunks.resolve(chunk + "-" + after.epoch()
+                    + ".replica")));
         }
         assertThat(digests).as("replica files of the new epoch are identical").hasSize(1);
         net = null;
@@ -222,12 +223,26 @@ class HandoverTest {
         }
     }
 
-    private static void awaitGone(Path file) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (Files.exists(file)) {
-            assertThat(System.currentTimeMillis()).as(file + " is removed").isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
+    private static void awaitGone(Path file) throws Exception {
+        Eventually.await(() -> !Files.exists(file), file + " is removed", 20_000);
+    }
+
+    /**
+     * A member of the chunk's new epoch other than {@code down} runs that epoch from its own
+     * sealed state: the old epoch was sealed without {@code down}.
+     */
+    private boolean othersStartedTheNewEpoch(NodeClient chain, long chunk, int down)
+            throws Exception {
+        Views.Chunk now = chunk(chain, chunk);
+        for (long member : now.members()) {
+            int index = farmerIndex(chain, member);
+            Path file = dir.resolve("farmer" + index).resolve("chunks")
+                    .resolve(chunk + "-" + now.epoch() + ".replica");
+            if (index != down && Files.exists(file) && !net.farmer(index).joining(chunk)) {
+                return true;
+            }
         }
+        return false;
     }
 
     /** Waits until every member of the group has committed the same height; returns it. */
@@ -239,7 +254,6 @@ class HandoverTest {
                 heights.add(net.farmer(farmerIndex(chain, member)).committedHeight(chunk.id()));
             }
             if (heights.size() == 1 && heights.iterator().next() > 0) {
-                TimeUnit.MILLISECONDS.sleep(500);
                 return heights.iterator().next();
             }
             assertThat(System.currentTimeMillis()).as("members converge: " + heights)

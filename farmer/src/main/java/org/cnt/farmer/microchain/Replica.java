@@ -277,8 +277,9 @@ public final class Replica {
                     broadcast(new MicroMessage.Submit(config.chunkId(), pending.op()));
                 }
                 consecutiveViewChanges++;
-                enterView(view + 1);
-                ownTimeout = newViews.getOrDefault(view, Map.of()).get(config.self());
+                NewView mine = enterView(view + 1);
+                // Unless f + 1 others pulled it further at once, it is here on its own timeout.
+                ownTimeout = view == mine.view() ? mine : null;
             }
         } else {
             silentTicks = 0;
@@ -832,7 +833,7 @@ public final class Replica {
 
     // ---- view change
 
-    private void enterView(long newView) {
+    private NewView enterView(long newView) {
         enterViewQuietly(newView);
         NewView message = NewView.sign(config.key(), config.self(), config.chunkId(),
                 config.epoch(), newView, lock);
@@ -841,6 +842,7 @@ public final class Replica {
         // the rest join them at once instead of each waiting out its own (doubling) timeout,
         // which under load and with a member down let the views drift apart for minutes.
         broadcast(new MicroMessage.NewViewMsg(config.chunkId(), message));
+        return message;
     }
 
     /**

@@ -104,6 +104,8 @@ final class DataLog implements AutoCloseable {
             channel.write(alignedBuffer(ALIGN_BYTES), 0);
             return true;
         } catch (IOException | UnsupportedOperationException e) {
+            // tmpfs and some others refuse O_DIRECT (EINVAL): buffered writes serve the same.
+            log.debug("{} refuses O_DIRECT: {}", dir, e.getMessage());
             return false;
         } finally {
             try {
