@@ -42,6 +42,14 @@ public final class FarmerDaemon implements AutoCloseable {
         return runtime.committedHeight(chunkId);
     }
 
+    /**
+     * The membership epoch of the replica this farmer serves a chunk's clients from, or -1: during
+     * a handover it moves to the new epoch once that replica is open.
+     */
+    public long servingEpoch(long chunkId) {
+        return runtime.servingEpoch(chunkId);
+    }
+
     /** Whether this farmer's replica of a chunk still waits for its epoch's starting state. */
     public boolean joining(long chunkId) {
         return runtime.joining(chunkId);

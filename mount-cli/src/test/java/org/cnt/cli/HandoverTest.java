@@ -145,6 +145,7 @@ class HandoverTest {
         assertThat(newcomers).hasSize(farmers > 4 ? 1 : 0);
 
         // The last write committed in the new epoch; the spare holds the whole chunk too.
+        assertThat(last.proof().chain().getFirst().epoch()).isEqualTo(after.epoch());
         assertThat(client.read(chunk, (long) slice.index() * SLICE, SLICE, last.height())
                 .get(20, TimeUnit.SECONDS)).isEqualTo(expected);
         long height = awaitSameHeight(chain, after);
@@ -228,17 +229,18 @@ class HandoverTest {
     }
 
     /**
-     * A member of the chunk's new epoch other than {@code down} runs that epoch from its own
-     * sealed state: the old epoch was sealed without {@code down}.
+     * A member of the chunk's new epoch other than {@code down} serves it from its own sealed
+     * state: the old epoch was sealed without {@code down}. (Its replica file exists as soon as
+     * the new epoch's replica opens, before the seal: not a sign of it.)
      */
     private boolean othersStartedTheNewEpoch(NodeClient chain, long chunk, int down)
             throws Exception {
         Views.Chunk now = chunk(chain, chunk);
         for (long member : now.members()) {
             int index = farmerIndex(chain, member);
-            Path file = dir.resolve("farmer" + index).resolve("chunks")
-                    .resolve(chunk + "-" + now.epoch() + ".replica");
-            if (index != down && Files.exists(file) && !net.farmer(index).joining(chunk)) {
+            FarmerDaemon farmer = net.farmer(index);
+            if (index != down && farmer.servingEpoch(chunk) == now.epoch()
+                    && !farmer.joining(chunk)) {
                 return true;
             }
         }

@@ -353,6 +353,12 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
         return host != null && host.joining();
     }
 
+    /** The membership epoch of the chunk's replica that clients' operations go to, or -1. */
+    public long servingEpoch(long chunkId) {
+        ChunkHost host = hosts.current(chunkId);
+        return host == null ? -1 : host.config().epoch();
+    }
+
     public long committedHeight(long chunkId) {
         ChunkHost host = hosts.current(chunkId);
         if (host == null) {
