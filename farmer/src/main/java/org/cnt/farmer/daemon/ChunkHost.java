@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.cnt.chain.codec.CodecException;
@@ -23,6 +22,7 @@ import org.cnt.chain.wire.WireMessage;
 import org.cnt.farmer.FarmerException;
 import org.cnt.farmer.microchain.ChunkGeometry;
 import org.cnt.farmer.microchain.ChunkMeta;
+import org.cnt.farmer.microchain.ChunkState;
 import org.cnt.farmer.microchain.Replica;
 import org.cnt.farmer.microchain.ReplicaConfig;
 import org.cnt.farmer.microchain.ReplicaOutput;
@@ -61,6 +61,7 @@ final class ChunkHost implements AutoCloseable {
     private static final int CATCH_UP_LOG_BLOCKS = 8;
     private static final int MAX_WAITING_READS = 256;
     private static final long READ_WAIT_MS = 3_000;
+    private static final long IDLE_FLUSH_MS = 500;
 
     private final ReplicaConfig config;
     private final ChunkLog chunkLog;
@@ -69,10 +70,14 @@ final class ChunkHost implements AutoCloseable {
     private final Outbox outbox;
     private final ReadService reads;
     private final AtomicInteger queued = new AtomicInteger();
-    private final TreeMap<Long, ReplicaOutput.Commit> awaitingDurable = new TreeMap<>();
     private final ArrayDeque<WaitingRead> waitingReads = new ArrayDeque<>();
     private Replica replica;
+    /** Committed heights handed to the file writer, up to this one. */
     private long fileHeight;
+    /** The newest height whose commit record is durable. */
+    private long durableHeight;
+    private long idleSinceMs;
+    private long heightAtLastTick = -1;
     private long checkpointHeight;
     private long loggedBytes;
     private boolean checkpointing;
@@ -139,13 +144,14 @@ final class ChunkHost implements AutoCloseable {
         Checkpoint checkpoint = chunkLog.checkpoint();
         if (checkpoint != null) {
             ChunkMeta meta = ChunkMeta.decode(checkpoint.meta(), config.geometry().sliceCount());
+            // No pages: the file holds the checkpoint's, and the state reads them from there.
             entries.add(new WalEntry.SnapshotEntry(checkpoint.height(), checkpoint.hash(), meta,
-                    file.nonZeroPages()));
+                    null));
             checkpointHeight = checkpoint.height();
         }
         List<WalEntry> logged = chunkLog.entries();
         entries.addAll(logged);
-        replica = Replica.recover(config, entries, joiningEpoch);
+        replica = Replica.recover(config, file.pages(), entries, joiningEpoch);
         observeState();
         Map<Hash, WalEntry.BlockEntry> blocks = new HashMap<>();
         Map<Long, Hash> commits = new HashMap<>();
@@ -161,6 +167,9 @@ final class ChunkHost implements AutoCloseable {
             file.applyNow(blocks.get(commits.get(h)).ops());
             fileHeight = h;
         }
+        durableHeight = fileHeight;
+        replica.state().takeChangesThrough(fileHeight);
+        replica.state().flushed(fileHeight);
         log.info("chunk {} epoch {}: recovered at committed height {} (checkpoint {}, {} log "
                 + "entries){}", config.chunkId(), config.epoch(), fileHeight, checkpointHeight,
                 logged.size(), replica.isJoining() ? "; joining: waiting for the epoch's state"
@@ -168,8 +177,20 @@ final class ChunkHost implements AutoCloseable {
     }
 
     void start(long tickMs) {
-        ticker = executor.scheduleAtFixedRate(() -> run(replica::onTick), tickMs, tickMs,
-                TimeUnit.MILLISECONDS);
+        ticker = executor.scheduleAtFixedRate(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        run(replica::onTick);
+        long now = System.currentTimeMillis();
+        if (replica.committedHeight() != heightAtLastTick) {
+            heightAtLastTick = replica.committedHeight();
+            idleSinceMs = now;
+        } else if (now - idleSinceMs >= IDLE_FLUSH_MS && fileHeight < durableHeight) {
+            // Nothing commits: no snapshot of an older height will be wanted soon, so the
+            // newest heights go to the file too (the state stops holding their pages).
+            writeFile(durableHeight);
+        }
     }
 
     long chunkId() {
@@ -329,8 +350,9 @@ final class ChunkHost implements AutoCloseable {
                     }
                 }
                 case ReplicaOutput.Persist persist -> persist(persist);
-                case ReplicaOutput.Commit commit -> awaitingDurable.put(commit.block().height(),
-                        commit);
+                case ReplicaOutput.Commit commit -> {
+                    // The state holds the block's pages until they reach the file.
+                }
             }
         }
     }
@@ -369,21 +391,37 @@ final class ChunkHost implements AutoCloseable {
         }
     }
 
-    /** Hands every commit whose record is durable to the file writer, in height order. */
-    private void applyDurable(long durableHeight) {
-        while (!awaitingDurable.isEmpty() && awaitingDurable.firstKey() <= durableHeight) {
-            ReplicaOutput.Commit commit = awaitingDurable.pollFirstEntry().getValue();
-            if (commit.block().height() == fileHeight + 1) {
-                file.apply(commit.ops());
-                fileHeight = commit.block().height();
-            }
-        }
+    /**
+     * A commit record is durable: the file gets the pages of every durable commit except the
+     * newest few heights, which stay readable whole for a peer that needs a snapshot.
+     */
+    private void applyDurable(long height) {
+        durableHeight = Math.max(durableHeight, height);
+        writeFile(replica.committedHeight() - (ChunkState.READABLE_HEIGHTS - 1));
         if (fileHeight - checkpointHeight >= CHECKPOINT_EVERY_BLOCKS
                 || loggedBytes >= CHECKPOINT_EVERY_BYTES
                 || loggedBytes >= CHECKPOINT_UNDER_PRESSURE_BYTES
                 && chunkLog.sharedLoggedData() >= SHARED_LOG_BUDGET_BYTES) {
             checkpoint();
         }
+    }
+
+    /**
+     * Hands the file writer the pages of committed heights up to {@code through} (never past a
+     * durable commit record, so recovery can always redo what the file holds); once written,
+     * the state drops its copies.
+     */
+    private void writeFile(long through) {
+        long upTo = Math.min(Math.min(through, durableHeight), replica.committedHeight());
+        if (upTo <= fileHeight) {
+            return;
+        }
+        List<java.util.SortedMap<Integer, byte[]>> heights = new ArrayList<>();
+        for (var changes : replica.state().takeChangesThrough(upTo)) {
+            heights.add(changes.getValue());
+        }
+        fileHeight = upTo;
+        file.writePagesThen(heights, () -> post(() -> replica.state().flushed(upTo)));
     }
 
     /**
@@ -412,11 +450,12 @@ final class ChunkHost implements AutoCloseable {
 
     /** A verified snapshot from a peer replaces the file whole, then becomes the checkpoint. */
     private void installSnapshot(WalEntry.SnapshotEntry snapshot) {
-        awaitingDurable.headMap(snapshot.height(), true).clear();
         fileHeight = snapshot.height();
+        durableHeight = Math.max(durableHeight, snapshot.height());
         Checkpoint next = new Checkpoint(snapshot.height(), snapshot.hash(),
                 snapshot.meta().toBytes());
         file.replaceThen(snapshot.pages(), () -> post(() -> {
+            replica.state().flushed(snapshot.height());
             // A new epoch's starting state is a snapshot at height 0: it too must become the
             // checkpoint, or a restart would find the epoch's log without its base.
             if (!closed && (snapshot.height() > checkpointHeight
@@ -437,6 +476,18 @@ final class ChunkHost implements AutoCloseable {
 
     @Override
     public void close() {
+        // What is durable goes to the file before it closes, so a stopped farmer's file holds
+        // every page it acknowledged (the log would redo them anyway).
+        if (executor.inEventLoop()) {
+            writeFile(durableHeight);
+        } else {
+            try {
+                executor.submit(() -> writeFile(durableHeight)).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("chunk {}: the file was closed before its newest pages were written "
+                        + "(the log still has them): {}", config.chunkId(), e.toString());
+            }
+        }
         closed = true;
         chunkLog.noteLoggedData(-loggedBytes);
         if (ticker != null) {

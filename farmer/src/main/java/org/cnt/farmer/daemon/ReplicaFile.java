@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import org.cnt.chain.micro.ChunkOp;
 import org.cnt.chain.micro.Wop;
 import org.cnt.farmer.microchain.ChunkGeometry;
+import org.cnt.farmer.microchain.PageBase;
 import org.cnt.farmer.store.ChunkFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +75,34 @@ final class ReplicaFile {
         run.clear();
     }
 
-    void apply(List<ChunkOp> ops) {
-        run(() -> applyNow(ops));
+    /**
+     * Writes committed pages (null: zeros), adjacent ones with one call, then runs
+     * {@code onWritten} (on the writer thread): from then on they read back from the file.
+     */
+    void writePagesThen(List<? extends Map<Integer, byte[]>> heights, Runnable onWritten) {
+        run(() -> {
+            int pageSize = geometry.pageSizeBytes();
+            byte[] zero = new byte[pageSize];
+            for (Map<Integer, byte[]> pages : heights) {
+                ByteBuffer run = RUN.get().clear();
+                long runStart = -1;
+                for (Map.Entry<Integer, byte[]> page : pages.entrySet()) {
+                    long at = (long) page.getKey() * pageSize;
+                    if (runStart < 0 || at != runStart + run.position()
+                            || run.remaining() < pageSize) {
+                        flushRun(run, runStart);
+                        runStart = at;
+                    }
+                    run.put(page.getValue() == null ? zero : page.getValue());
+                }
+                flushRun(run, runStart);
+            }
+            onWritten.run();
+        });
+    }
+
+    PageBase pages() {
+        return new FilePages(file, geometry.pageSizeBytes());
     }
 
     /** Syncs after every queued write, then runs {@code onSynced} (on the writer thread). */
@@ -98,10 +125,6 @@ final class ReplicaFile {
             file.sync();
             onSynced.run();
         });
-    }
-
-    Map<Integer, byte[]> nonZeroPages() throws IOException {
-        return file.nonZeroPages(geometry.pageSizeBytes());
     }
 
     void close() {

@@ -61,23 +61,40 @@ final class BlockTree {
         snapshot(baseHeight);
     }
 
-    /** A consistent copy of the chunk at a recent committed height, for a peer far behind. */
+    /**
+     * The chunk at a recent committed height, for a peer far behind: its pages are read when
+     * sent, and only while the state can still read that height.
+     */
     record Snapshot(long height, Hash hash, ChunkMeta meta, Map<Integer, byte[]> pages) {
     }
 
-    private static final int SNAPSHOTS = 4;
+    private static final int SNAPSHOTS = ChunkState.READABLE_HEIGHTS;
     private final NavigableMap<Long, Snapshot> snapshots = new TreeMap<>();
 
+    /** The metadata of more recent heights than snapshots: checkpoints name a lagging one. */
+    private static final int METAS = 256;
+    private final NavigableMap<Long, ChunkMeta> metas = new TreeMap<>();
+
     private void snapshot(long height) {
+        metas.put(height, state.meta());
+        while (metas.size() > METAS) {
+            metas.remove(metas.firstKey());
+        }
         snapshots.put(height, new Snapshot(height, committedHashes.get(height), state.meta(),
-                state.sharedPages()));
+                state.pagesAt(height)));
         while (snapshots.size() > SNAPSHOTS) {
             snapshots.remove(snapshots.firstKey());
         }
     }
 
+    ChunkMeta metaAt(long height) {
+        return metas.get(height);
+    }
+
+    /** Null when the height is not among the last few or its pages are no longer readable. */
     Snapshot snapshotAt(long height) {
-        return snapshots.get(height);
+        Snapshot snapshot = snapshots.get(height);
+        return snapshot != null && state.readable(height) ? snapshot : null;
     }
 
     ChunkState state() {

@@ -1,9 +1,11 @@
 package org.cnt.farmer.microchain;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.merkle.PageTree;
@@ -15,23 +17,64 @@ import org.cnt.chain.micro.Wop;
  * A replica's committed chunk: pages (absent pages read as zeros), the page Merkle tree and the
  * metadata, at a committed height. Only committed, validated operations are applied, in order, so
  * every honest replica holds the same bytes and the same root. Not thread-safe.
+ *
+ * <p>Pages live in a {@link PageBase} (the replica's file); only pages written at heights the
+ * base does not hold yet stay in memory, one version per height that wrote them, so each of the
+ * newest {@link #READABLE_HEIGHTS} committed heights can still be read whole (a snapshot for a
+ * peer far behind). The base is given a height's pages only once no snapshot older than that
+ * height is needed ({@link #takeChangesThrough}) and drops them from memory when told it holds
+ * them ({@link #flushed}). A state built without a base keeps its own in memory and moves it on
+ * by itself.
  */
 public final class ChunkState {
+    /** The newest committed heights that stay readable as a whole (snapshots for peers). */
+    public static final int READABLE_HEIGHTS = 4;
+
     private final ChunkGeometry geometry;
-    /** By page index; null reads as zeros. A stored array is never modified (see sharedPages). */
-    private final byte[][] pages;
+    private final PageBase base;
+    /** Non-null when this state writes its (in-memory) base itself. */
+    private final MemoryPageBase ownBase;
     private final PageTree tree;
+    /** Newest first; only for pages written above {@link #flushedHeight}. */
+    private final Map<Integer, Version> versions = new HashMap<>();
+    /** The pages each height above {@link #flushedHeight} wrote, oldest height first. */
+    private final ArrayDeque<Changes> unflushed = new ArrayDeque<>();
     private ChunkMeta meta;
     private long height;
+    /** The base holds, or is being given, every page as of this height: nothing older reads. */
+    private long queuedHeight;
+    /** The base holds every page as of this height. */
+    private long flushedHeight;
 
+    /** A page's content as written at {@code height} (null: zeros); never modified. */
+    private record Version(long height, byte[] content, Version older) {
+    }
+
+    private record Changes(long height, SortedMap<Integer, byte[]> pages) {
+    }
+
+    /** An empty chunk with its pages in memory. */
     public ChunkState(ChunkGeometry geometry) {
+        this(geometry, new MemoryPageBase(), true);
+    }
+
+    /** The chunk whose pages, as of height 0, are those of {@code base}. */
+    public ChunkState(ChunkGeometry geometry, PageBase base) {
+        this(geometry, base, false);
+    }
+
+    private ChunkState(ChunkGeometry geometry, PageBase base, boolean ownsBase) {
         this.geometry = geometry;
+        this.base = base;
+        this.ownBase = ownsBase ? (MemoryPageBase) base : null;
         this.tree = new PageTree(geometry.pageCount(), geometry.pageSizeBytes());
-        this.pages = new byte[geometry.pageCount()][];
         this.meta = ChunkMeta.empty(geometry.sliceCount());
     }
 
-    /** Rebuilds a snapshot received from a peer; the caller checks {@link #root()} against a QC. */
+    /**
+     * Rebuilds a snapshot received from a peer, in memory; the caller checks {@link #root()}
+     * against a QC.
+     */
     public static ChunkState restore(ChunkGeometry geometry, long height, ChunkMeta meta,
                                      Map<Integer, byte[]> pages) {
         ChunkState state = new ChunkState(geometry);
@@ -39,11 +82,62 @@ public final class ChunkState {
         for (Map.Entry<Integer, byte[]> page : pages.entrySet()) {
             copies.put(page.getKey(), page.getValue().clone());
         }
-        copies.forEach((index, content) -> state.pages[index] = content);
+        copies.forEach(state.ownBase::store);
         state.tree.update(copies);
-        state.meta = meta;
-        state.height = height;
+        state.start(height, meta);
         return state;
+    }
+
+    /**
+     * The chunk at {@code height} over {@code base}. With {@code pages} null the base already
+     * holds that height (a checkpoint): the tree is hashed from it. Otherwise the pages (absent
+     * ones are zeros) replace the base's, held in memory until the caller has written them all
+     * to the base and calls {@link #flushed} with {@code height}.
+     */
+    public static ChunkState restore(ChunkGeometry geometry, long height, ChunkMeta meta,
+                                     Map<Integer, byte[]> pages, PageBase base) {
+        ChunkState state = new ChunkState(geometry, base);
+        if (pages == null) {
+            state.hashBase();
+            state.start(height, meta);
+            return state;
+        }
+        TreeMap<Integer, byte[]> all = new TreeMap<>();
+        byte[] zero = new byte[geometry.pageSizeBytes()];
+        for (int page = 0; page < geometry.pageCount(); page++) {
+            byte[] content = pages.get(page);
+            all.put(page, content == null ? null : content.clone());
+            state.versions.put(page, new Version(height, all.get(page), null));
+        }
+        TreeMap<Integer, byte[]> hashed = new TreeMap<>(all);
+        hashed.replaceAll((page, content) -> content == null ? zero : content);
+        state.tree.update(hashed);
+        state.start(height, meta);
+        state.flushedHeight = height - 1;
+        state.unflushed.add(new Changes(height, all));
+        return state;
+    }
+
+    private void start(long atHeight, ChunkMeta atMeta) {
+        meta = atMeta;
+        height = atHeight;
+        queuedHeight = atHeight;
+        flushedHeight = atHeight;
+    }
+
+    /** Hashes every page of the base, a run at a time (never the whole chunk in memory). */
+    private void hashBase() {
+        TreeMap<Integer, byte[]> run = new TreeMap<>();
+        for (int page = 0; page < geometry.pageCount(); page++) {
+            byte[] content = base.read(page);
+            if (content != null) {
+                run.put(page, content);
+            }
+            if (run.size() == 256 || page == geometry.pageCount() - 1) {
+                tree.update(run);
+                run.clear();
+            }
+        }
     }
 
     public ChunkGeometry geometry() {
@@ -83,6 +177,18 @@ public final class ChunkState {
         }
         tree.update(changed);
         height = blockHeight;
+        if (!changed.isEmpty()) {
+            changed.forEach((page, content) -> versions.put(page,
+                    new Version(blockHeight, content, versions.get(page))));
+            unflushed.add(new Changes(blockHeight, changed));
+        }
+        if (ownBase != null) {
+            long through = height - (READABLE_HEIGHTS - 1);
+            for (Map.Entry<Long, SortedMap<Integer, byte[]>> at : takeChangesThrough(through)) {
+                at.getValue().forEach(ownBase::store);
+            }
+            flushed(Math.max(through, flushedHeight));
+        }
     }
 
     private void apply(ChunkOp op, TreeMap<Integer, byte[]> changed) {
@@ -109,19 +215,36 @@ public final class ChunkState {
             if (length == pageSize) {
                 content = Arrays.copyOfRange(data, from + done, from + done + pageSize);
             } else {
-                content = page(page);
+                // Not yet stored while the block applies, so it may still change in place.
+                content = changed.containsKey(page) ? changed.get(page) : page(page);
                 System.arraycopy(data, from + done, content, within, length);
             }
-            pages[page] = content;
             changed.put(page, content);
             done += length;
         }
     }
 
-    /** A copy of one page. */
+    /** A copy of one page at the committed height. */
     public byte[] page(int index) {
-        byte[] content = pages[index];
+        byte[] content = storedPage(index, height);
         return content == null ? new byte[geometry.pageSizeBytes()] : content.clone();
+    }
+
+    /**
+     * A page as of one of the readable heights, shared (the caller must not change it), or null
+     * for zeros.
+     */
+    private byte[] storedPage(int index, long atHeight) {
+        if (atHeight < queuedHeight || atHeight > height) {
+            throw new IllegalStateException("height " + atHeight + " of chunk state at " + height
+                    + " is no longer readable (its base is at " + queuedHeight + ")");
+        }
+        for (Version v = versions.get(index); v != null; v = v.older()) {
+            if (v.height() <= atHeight) {
+                return v.content();
+            }
+        }
+        return base.read(index);
     }
 
     public List<Hash> proof(int page) {
@@ -141,7 +264,7 @@ public final class ChunkState {
             long at = offset + done;
             int within = (int) (at % pageSize);
             int take = Math.min(pageSize - within, length - done);
-            byte[] content = pages[(int) (at / pageSize)];
+            byte[] content = storedPage((int) (at / pageSize), height);
             if (content != null) {
                 System.arraycopy(content, within, out, done, take);
             }
@@ -150,25 +273,89 @@ public final class ChunkState {
         return out;
     }
 
-    /**
-     * The written pages without copying them: a stored page array is never changed after it is
-     * stored (a write stores a new array), so this map is a consistent snapshot. Callers must not
-     * modify the arrays.
-     */
-    Map<Integer, byte[]> sharedPages() {
-        // A copy of the references only: kept for every recent committed height, so its cost
-        // must not grow with the bytes written.
-        return new PageArrayMap(pages.clone());
+    /** Whether the pages as of {@code atHeight} can still be read whole. */
+    public boolean readable(long atHeight) {
+        return atHeight >= queuedHeight && atHeight <= height;
     }
 
-    /** The pages that differ from zeros, for snapshots (copies). */
+    /**
+     * The pages as of {@code atHeight} (a readable height), read when asked: a page map that
+     * stays consistent while later blocks apply, as long as the height stays readable. Callers
+     * must not modify the arrays.
+     */
+    Map<Integer, byte[]> pagesAt(long atHeight) {
+        if (!readable(atHeight)) {
+            throw new IllegalStateException("height " + atHeight + " is not readable");
+        }
+        return new PageArrayMap(geometry.pageCount(), page -> storedPage(page, atHeight));
+    }
+
+    /** The pages written at the committed height (absent: never written or zeros), copies. */
     public Map<Integer, byte[]> writtenPages() {
         Map<Integer, byte[]> copy = new HashMap<>();
-        for (int index = 0; index < pages.length; index++) {
-            if (pages[index] != null) {
-                copy.put(index, pages[index].clone());
+        for (int index = 0; index < geometry.pageCount(); index++) {
+            byte[] content = storedPage(index, height);
+            if (content != null) {
+                copy.put(index, content.clone());
             }
         }
         return copy;
+    }
+
+    /**
+     * The pages each height up to {@code through} wrote that the base has not been given yet,
+     * oldest height first, for the caller to write to the base in that order; heights below
+     * {@code through} stop being readable. Null content is a page of zeros.
+     */
+    public List<Map.Entry<Long, SortedMap<Integer, byte[]>>> takeChangesThrough(long through) {
+        long upTo = Math.min(through, height);
+        List<Map.Entry<Long, SortedMap<Integer, byte[]>>> out = new java.util.ArrayList<>();
+        if (upTo <= queuedHeight) {
+            return out;
+        }
+        for (Changes changes : unflushed) {
+            if (changes.height() > upTo) {
+                break;
+            }
+            if (changes.height() > queuedHeight) {
+                out.add(Map.entry(changes.height(), changes.pages()));
+            }
+        }
+        queuedHeight = upTo;
+        return out;
+    }
+
+    /** The base now holds every page as of {@code through}: their copies leave memory. */
+    public void flushed(long through) {
+        long upTo = Math.min(through, queuedHeight);
+        while (!unflushed.isEmpty() && unflushed.peekFirst().height() <= upTo) {
+            Changes changes = unflushed.pollFirst();
+            for (Integer page : changes.pages().keySet()) {
+                Version kept = withoutThrough(versions.get(page), upTo);
+                if (kept == null) {
+                    versions.remove(page);
+                } else {
+                    versions.put(page, kept);
+                }
+            }
+        }
+        flushedHeight = Math.max(flushedHeight, upTo);
+    }
+
+    /** The versions above {@code upTo} (the chain is newest first). */
+    private static Version withoutThrough(Version chain, long upTo) {
+        if (chain == null || chain.height() <= upTo) {
+            return null;
+        }
+        return new Version(chain.height(), chain.content(), withoutThrough(chain.older(), upTo));
+    }
+
+    /** Pages held in memory because the base does not hold their height yet. */
+    public int pagesInMemory() {
+        int count = 0;
+        for (Changes changes : unflushed) {
+            count += changes.pages().size();
+        }
+        return count;
     }
 }

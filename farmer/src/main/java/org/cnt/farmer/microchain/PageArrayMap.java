@@ -6,23 +6,26 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
- * An unmodifiable map view of a page array (index to content, absent where null), so a snapshot
- * of a chunk's pages is one array copy of references instead of a map built entry by entry.
+ * An unmodifiable map view of a chunk's pages (index to content, absent where null), each page
+ * read when asked: a snapshot of a chunk costs nothing until a peer needs it.
  */
 final class PageArrayMap extends AbstractMap<Integer, byte[]> {
-    private final byte[][] pages;
+    private final int count;
+    private final IntFunction<byte[]> pages;
     private int size = -1;
 
-    PageArrayMap(byte[][] pages) {
+    PageArrayMap(int count, IntFunction<byte[]> pages) {
+        this.count = count;
         this.pages = pages;
     }
 
     @Override
     public byte[] get(Object key) {
-        return key instanceof Integer index && index >= 0 && index < pages.length
-                ? pages[index] : null;
+        return key instanceof Integer index && index >= 0 && index < count
+                ? pages.apply(index) : null;
     }
 
     @Override
@@ -33,11 +36,11 @@ final class PageArrayMap extends AbstractMap<Integer, byte[]> {
     @Override
     public int size() {
         if (size < 0) {
-            int count = 0;
-            for (byte[] page : pages) {
-                count += page != null ? 1 : 0;
+            int present = 0;
+            for (int index = 0; index < count; index++) {
+                present += pages.apply(index) != null ? 1 : 0;
             }
-            size = count;
+            size = present;
         }
         return size;
     }
@@ -52,7 +55,7 @@ final class PageArrayMap extends AbstractMap<Integer, byte[]> {
 
                     private int advance(int from) {
                         int index = from;
-                        while (index < pages.length && pages[index] == null) {
+                        while (index < count && pages.apply(index) == null) {
                             index++;
                         }
                         return index;
@@ -60,7 +63,7 @@ final class PageArrayMap extends AbstractMap<Integer, byte[]> {
 
                     @Override
                     public boolean hasNext() {
-                        return next < pages.length;
+                        return next < count;
                     }
 
                     @Override
@@ -68,7 +71,7 @@ final class PageArrayMap extends AbstractMap<Integer, byte[]> {
                         if (!hasNext()) {
                             throw new NoSuchElementException();
                         }
-                        Entry<Integer, byte[]> entry = Map.entry(next, pages[next]);
+                        Entry<Integer, byte[]> entry = Map.entry(next, pages.apply(next));
                         next = advance(next + 1);
                         return entry;
                     }

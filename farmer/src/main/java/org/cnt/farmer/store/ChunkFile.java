@@ -113,7 +113,7 @@ public final class ChunkFile implements AutoCloseable {
         Files.deleteIfExists(path);
     }
 
-    private static boolean isZero(byte[] data, int from, int length) {
+    public static boolean isZero(byte[] data, int from, int length) {
         for (int i = from; i < from + length; i++) {
             if (data[i] != 0) {
                 return false;

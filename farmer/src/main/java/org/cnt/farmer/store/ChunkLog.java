@@ -22,7 +22,13 @@ public final class ChunkLog {
     private final ReplicaStore store;
     private final long chunkId;
     private final byte[] prefix;
-    private final TreeMap<Long, WalEntry> live = new TreeMap<>();
+    /**
+     * What each live entry is, without its data: the checkpoint needs no more, and a replica's
+     * logged blocks (megabytes each) must not stay in the heap until it.
+     */
+    private final TreeMap<Long, Logged> live = new TreeMap<>();
+    /** The entries found at open, for recovery; they leave as checkpoints drop them. */
+    private final TreeMap<Long, WalEntry> recovered = new TreeMap<>();
     private Checkpoint checkpoint;
     private List<PublicKey> group;
     private long nextSeq;
@@ -35,14 +41,29 @@ public final class ChunkLog {
         this.checkpoint = checkpoint;
         this.group = group;
         for (Stored s : stored) {
-            live.put(s.seq(), s.entry());
+            live.put(s.seq(), Logged.of(s.entry()));
+            recovered.put(s.seq(), s.entry());
         }
         nextSeq = live.isEmpty() ? 1 : live.lastKey() + 1;
     }
 
-    /** The entries after the checkpoint, in the order they were written. */
+    /** The entries after the checkpoint as the log was opened, in the order they were written. */
     public List<WalEntry> entries() {
-        return new ArrayList<>(live.values());
+        return new ArrayList<>(recovered.values());
+    }
+
+    private enum Kind { BLOCK, COMMIT, VOTE, LOCK, SNAPSHOT }
+
+    private record Logged(Kind kind, long height) {
+        static Logged of(WalEntry entry) {
+            return switch (entry) {
+                case WalEntry.BlockEntry b -> new Logged(Kind.BLOCK, b.block().height());
+                case WalEntry.CommitEntry c -> new Logged(Kind.COMMIT, c.height());
+                case WalEntry.VoteEntry v -> new Logged(Kind.VOTE, v.height());
+                case WalEntry.LockEntry l -> new Logged(Kind.LOCK, 0);
+                case WalEntry.SnapshotEntry snap -> new Logged(Kind.SNAPSHOT, snap.height());
+            };
+        }
     }
 
     /**
@@ -97,7 +118,7 @@ public final class ChunkLog {
 
     public void append(WalEntry entry, Runnable onDurable) {
         long seq = nextSeq++;
-        live.put(seq, entry);
+        live.put(seq, Logged.of(entry));
         store.submit(new ReplicaStore.Op(store.walFamily(), key(seq),
                 WalCodec.encode(chunkId, entry), onDurable));
     }
@@ -114,26 +135,26 @@ public final class ChunkLog {
                 onDurable));
         long newestVote = -1;
         long newestLock = -1;
-        for (Map.Entry<Long, WalEntry> e : live.entrySet()) {
-            if (e.getValue() instanceof WalEntry.VoteEntry) {
+        for (Map.Entry<Long, Logged> e : live.entrySet()) {
+            if (e.getValue().kind() == Kind.VOTE) {
                 newestVote = e.getKey();
-            } else if (e.getValue() instanceof WalEntry.LockEntry) {
+            } else if (e.getValue().kind() == Kind.LOCK) {
                 newestLock = e.getKey();
             }
         }
-        Iterator<Map.Entry<Long, WalEntry>> it = live.entrySet().iterator();
+        Iterator<Map.Entry<Long, Logged>> it = live.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<Long, WalEntry> e = it.next();
-            boolean obsolete = switch (e.getValue()) {
-                case WalEntry.BlockEntry b -> b.block().height() <= next.height();
-                case WalEntry.CommitEntry c -> c.height() <= next.height();
-                case WalEntry.VoteEntry v -> e.getKey() != newestVote;
-                case WalEntry.LockEntry l -> e.getKey() != newestLock;
-                case WalEntry.SnapshotEntry s -> true;
+            Map.Entry<Long, Logged> e = it.next();
+            boolean obsolete = switch (e.getValue().kind()) {
+                case BLOCK, COMMIT -> e.getValue().height() <= next.height();
+                case VOTE -> e.getKey() != newestVote;
+                case LOCK -> e.getKey() != newestLock;
+                case SNAPSHOT -> true;
             };
             if (obsolete) {
                 store.submit(new ReplicaStore.Op(store.walFamily(), key(e.getKey()), null, null));
                 it.remove();
+                recovered.remove(e.getKey());
             }
         }
     }
@@ -154,6 +175,7 @@ public final class ChunkLog {
             store.submit(new ReplicaStore.Op(store.walFamily(), key(seq), null, null));
         }
         live.clear();
+        recovered.clear();
         checkpoint = null;
         group = null;
         store.submit(new ReplicaStore.Op(store.checkpointFamily(), prefix, null, null));

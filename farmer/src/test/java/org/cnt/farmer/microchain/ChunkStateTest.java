@@ -46,7 +46,7 @@ class ChunkStateTest {
         ChunkState copy = ChunkState.restore(TINY, state.height(), state.meta(),
                 state.writtenPages());
         assertThat(copy.root()).isEqualTo(state.root());
-        java.util.Map<Integer, byte[]> snapshot = state.sharedPages();
+        java.util.Map<Integer, byte[]> snapshot = state.pagesAt(state.height());
         assertThat(snapshot.keySet()).isEqualTo(state.writtenPages().keySet());
         assertThat(ChunkState.restore(TINY, state.height(), state.meta(), snapshot).root())
                 .isEqualTo(state.root());
@@ -68,5 +68,107 @@ class ChunkStateTest {
         b.applyBlock(1, List.of());
         assertThat(a.pagesRoot()).isEqualTo(b.pagesRoot());
         assertThat(a.root()).isNotEqualTo(b.root());
+    }
+
+    /**
+     * Over a base (the replica's file), pages stay in memory only until the base holds their
+     * height, and every readable height reads exactly what it held, however the base moves on.
+     */
+    @Property(tries = 200)
+    void overABaseEveryReadableHeightReadsItsOwnPagesAndMemoryStaysBounded(
+            @ForAll @IntRange(min = 1, max = 40) int writes, @ForAll long seed) {
+        Random random = new Random(seed);
+        java.util.Map<Integer, byte[]> file = new java.util.HashMap<>();
+        PageBase base = page -> file.containsKey(page) ? file.get(page).clone() : null;
+        ChunkState state = new ChunkState(TINY, base);
+        ChunkState memory = new ChunkState(TINY);
+        java.util.List<byte[]> history = new java.util.ArrayList<>();
+        history.add(new byte[32]);
+        byte[] model = new byte[32];
+        long[] seqs = new long[4];
+        List<ChunkOp> open = List.of(ChunkOp.OpenSession.sign(OWNER, 1, 7, SESSION));
+        state.applyBlock(1, open);
+        memory.applyBlock(1, open);
+        history.add(model.clone());
+        java.util.List<java.util.Map.Entry<Long, java.util.SortedMap<Integer, byte[]>>> inFlight =
+                new java.util.ArrayList<>();
+        long handedOver = 0;
+        long flushedThrough = 0;
+        int pagesPerWrite = 8 / TINY.pageSizeBytes() + 1;
+        for (int i = 0; i < writes; i++) {
+            int slice = random.nextInt(4);
+            int offset = random.nextInt(8);
+            byte[] data = new byte[1 + random.nextInt(8 - offset)];
+            random.nextBytes(data);
+            System.arraycopy(data, 0, model, slice * 8 + offset, data.length);
+            List<ChunkOp> ops = List.of(ChunkOp.WopBatch.sign(OWNER, 1, 7, SESSION,
+                    List.of(new Wop(slice, ++seqs[slice], offset, data))));
+            state.applyBlock(i + 2, ops);
+            memory.applyBlock(i + 2, ops);
+            history.add(model.clone());
+            if (random.nextBoolean()) {
+                // The file writer finishes what it was given, then is given more.
+                for (var height : inFlight) {
+                    height.getValue().forEach((page, content) -> file.put(page, content == null
+                            ? new byte[TINY.pageSizeBytes()] : content.clone()));
+                }
+                state.flushed(handedOver);
+                flushedThrough = handedOver;
+                long through = state.height() - (ChunkState.READABLE_HEIGHTS - 1);
+                inFlight = state.takeChangesThrough(through);
+                handedOver = Math.max(handedOver, Math.min(through, state.height()));
+            }
+            assertThat(state.root()).isEqualTo(memory.root());
+            for (long h = 0; h <= state.height(); h++) {
+                if (state.readable(h)) {
+                    byte[] atHeight = new byte[32];
+                    state.pagesAt(h).forEach((page, content) -> System.arraycopy(content, 0,
+                            atHeight, page * TINY.pageSizeBytes(), content.length));
+                    assertThat(atHeight).as("pages at height %d", h)
+                            .isEqualTo(history.get((int) h));
+                }
+            }
+            assertThat(state.readable(Math.max(0,
+                    state.height() - (ChunkState.READABLE_HEIGHTS - 1)))).isTrue();
+            assertThat(state.read(0, 32)).isEqualTo(model);
+            assertThat(state.pagesInMemory()).as("only heights the file does not hold")
+                    .isLessThanOrEqualTo((int) (state.height() - flushedThrough)
+                            * pagesPerWrite);
+        }
+        // A restart from the file: the tree is hashed from it, once it holds every height.
+        for (var height : inFlight) {
+            height.getValue().forEach((page, content) -> file.put(page, content.clone()));
+        }
+        for (var height : state.takeChangesThrough(state.height())) {
+            height.getValue().forEach((page, content) -> file.put(page, content.clone()));
+        }
+        state.flushed(state.height());
+        assertThat(state.pagesInMemory()).isZero();
+        assertThat(state.read(0, 32)).isEqualTo(model);
+        assertThat(ChunkState.restore(TINY, state.height(), state.meta(), null, base).root())
+                .isEqualTo(memory.root());
+    }
+
+    /** A snapshot installed over a base hides every page the base held before it. */
+    @Property(tries = 50)
+    void aSnapshotOverABaseReplacesEveryPage(@ForAll long seed) {
+        Random random = new Random(seed);
+        java.util.Map<Integer, byte[]> file = new java.util.HashMap<>();
+        for (int page = 0; page < TINY.pageCount(); page++) {
+            byte[] stale = new byte[TINY.pageSizeBytes()];
+            random.nextBytes(stale);
+            file.put(page, stale);
+        }
+        PageBase base = page -> file.containsKey(page) ? file.get(page).clone() : null;
+        byte[] written = new byte[TINY.pageSizeBytes()];
+        random.nextBytes(written);
+        java.util.Map<Integer, byte[]> snapshot = java.util.Map.of(1, written);
+        ChunkState state = ChunkState.restore(TINY, 9, ChunkMeta.empty(TINY.sliceCount()),
+                snapshot, base);
+        ChunkState expected = ChunkState.restore(TINY, 9, ChunkMeta.empty(TINY.sliceCount()),
+                snapshot);
+        assertThat(state.root()).isEqualTo(expected.root());
+        assertThat(state.read(0, 32)).isEqualTo(expected.read(0, 32));
+        assertThat(state.pagesAt(9).keySet()).containsExactly(1);
     }
 }

@@ -1,0 +1,24 @@
+package org.cnt.farmer.microchain;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Pages kept in memory, for the simulator and unit tests: {@link ChunkState} writes it itself. */
+final class MemoryPageBase implements PageBase {
+    private final Map<Integer, byte[]> pages = new HashMap<>();
+
+    @Override
+    public byte[] read(int page) {
+        byte[] content = pages.get(page);
+        return content == null ? null : content.clone();
+    }
+
+    /** Stores a page (null: zeros); the array is kept, so the caller must not change it. */
+    void store(int page, byte[] content) {
+        if (content == null) {
+            pages.remove(page);
+        } else {
+            pages.put(page, content);
+        }
+    }
+}
