@@ -1,5 +1,6 @@
 package org.cnt.chain.merkle;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +43,14 @@ public final class PageTree {
         return Hash.ofDigest(digest);
     }
 
+    /** The leaf hash of the page in {@code page}'s remaining bytes (its position is kept). */
+    public static Hash leafHash(ByteBuffer page) {
+        MessageDigest digest = Hash.threadDigest();
+        digest.update((byte) 0x00);
+        digest.update(page.duplicate());
+        return Hash.ofDigest(digest);
+    }
+
     public int depth() {
         return depth;
     }
@@ -72,6 +81,16 @@ public final class PageTree {
      * block of 256 adjacent pages costs about 512 hashes, not 256 paths of {@link #depth} each.
      */
     public void update(java.util.SortedMap<Integer, byte[]> changed) {
+        java.util.TreeMap<Integer, ByteBuffer> wrapped = new java.util.TreeMap<>();
+        changed.forEach((page, content) -> wrapped.put(page, ByteBuffer.wrap(content)));
+        updatePages(wrapped);
+    }
+
+    /**
+     * As {@link #update(java.util.SortedMap)}, each page the remaining bytes of its buffer (a
+     * page inside a larger array is hashed where it lies, not copied first).
+     */
+    public void updatePages(java.util.SortedMap<Integer, ByteBuffer> changed) {
         if (changed.isEmpty()) {
             return;
         }
@@ -79,9 +98,10 @@ public final class PageTree {
         int count = 0;
         for (var entry : changed.entrySet()) {
             int page = entry.getKey();
-            if (page < 0 || page >= pageCount || entry.getValue().length != pageSizeBytes) {
+            if (page < 0 || page >= pageCount || entry.getValue().remaining() != pageSizeBytes) {
                 throw new IllegalArgumentException("page " + page + " of " + pageCount + ", "
-                        + entry.getValue().length + " bytes (page size " + pageSizeBytes + ")");
+                        + entry.getValue().remaining() + " bytes (page size " + pageSizeBytes
+                        + ")");
             }
             level[count] = (1 << depth) + page;
             nodes[level[count]] = leafHash(entry.getValue());

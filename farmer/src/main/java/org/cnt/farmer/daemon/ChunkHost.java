@@ -416,7 +416,7 @@ final class ChunkHost implements AutoCloseable {
         if (upTo <= fileHeight) {
             return;
         }
-        List<java.util.SortedMap<Integer, byte[]>> heights = new ArrayList<>();
+        List<java.util.SortedMap<Integer, java.nio.ByteBuffer>> heights = new ArrayList<>();
         for (var changes : replica.state().takeChangesThrough(upTo)) {
             heights.add(changes.getValue());
         }

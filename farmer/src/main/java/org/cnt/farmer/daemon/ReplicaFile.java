@@ -79,21 +79,22 @@ final class ReplicaFile {
      * Writes committed pages (null: zeros), adjacent ones with one call, then runs
      * {@code onWritten} (on the writer thread): from then on they read back from the file.
      */
-    void writePagesThen(List<? extends Map<Integer, byte[]>> heights, Runnable onWritten) {
+    void writePagesThen(List<? extends Map<Integer, ByteBuffer>> heights, Runnable onWritten) {
         run(() -> {
             int pageSize = geometry.pageSizeBytes();
-            byte[] zero = new byte[pageSize];
-            for (Map<Integer, byte[]> pages : heights) {
+            ByteBuffer zero = ByteBuffer.allocate(pageSize);
+            for (Map<Integer, ByteBuffer> pages : heights) {
                 ByteBuffer run = RUN.get().clear();
                 long runStart = -1;
-                for (Map.Entry<Integer, byte[]> page : pages.entrySet()) {
+                for (Map.Entry<Integer, ByteBuffer> page : pages.entrySet()) {
                     long at = (long) page.getKey() * pageSize;
                     if (runStart < 0 || at != runStart + run.position()
                             || run.remaining() < pageSize) {
                         flushRun(run, runStart);
                         runStart = at;
                     }
-                    run.put(page.getValue() == null ? zero : page.getValue());
+                    run.put(page.getValue() == null ? zero.duplicate()
+                            : page.getValue().duplicate());
                 }
                 flushRun(run, runStart);
             }

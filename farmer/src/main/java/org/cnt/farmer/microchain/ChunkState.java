@@ -1,7 +1,7 @@
 package org.cnt.farmer.microchain;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +46,14 @@ public final class ChunkState {
     /** The base holds every page as of this height. */
     private long flushedHeight;
 
-    /** A page's content as written at {@code height} (null: zeros); never modified. */
-    private record Version(long height, byte[] content, Version older) {
+    /**
+     * A page's content as written at {@code height} (null: zeros): a page-sized buffer, often a
+     * slice of the Wop batch that wrote it (not copied); never modified.
+     */
+    private record Version(long height, ByteBuffer content, Version older) {
     }
 
-    private record Changes(long height, SortedMap<Integer, byte[]> pages) {
+    private record Changes(long height, SortedMap<Integer, ByteBuffer> pages) {
     }
 
     /** An empty chunk with its pages in memory. */
@@ -78,12 +81,12 @@ public final class ChunkState {
     public static ChunkState restore(ChunkGeometry geometry, long height, ChunkMeta meta,
                                      Map<Integer, byte[]> pages) {
         ChunkState state = new ChunkState(geometry);
-        TreeMap<Integer, byte[]> copies = new TreeMap<>();
+        TreeMap<Integer, ByteBuffer> copies = new TreeMap<>();
         for (Map.Entry<Integer, byte[]> page : pages.entrySet()) {
-            copies.put(page.getKey(), page.getValue().clone());
+            copies.put(page.getKey(), ByteBuffer.wrap(page.getValue().clone()));
         }
         copies.forEach(state.ownBase::store);
-        state.tree.update(copies);
+        state.tree.updatePages(copies);
         state.start(height, meta);
         return state;
     }
@@ -102,16 +105,16 @@ public final class ChunkState {
             state.start(height, meta);
             return state;
         }
-        TreeMap<Integer, byte[]> all = new TreeMap<>();
-        byte[] zero = new byte[geometry.pageSizeBytes()];
+        TreeMap<Integer, ByteBuffer> all = new TreeMap<>();
+        ByteBuffer zero = ByteBuffer.allocate(geometry.pageSizeBytes());
         for (int page = 0; page < geometry.pageCount(); page++) {
             byte[] content = pages.get(page);
-            all.put(page, content == null ? null : content.clone());
+            all.put(page, content == null ? null : ByteBuffer.wrap(content.clone()));
             state.versions.put(page, new Version(height, all.get(page), null));
         }
-        TreeMap<Integer, byte[]> hashed = new TreeMap<>(all);
+        TreeMap<Integer, ByteBuffer> hashed = new TreeMap<>(all);
         hashed.replaceAll((page, content) -> content == null ? zero : content);
-        state.tree.update(hashed);
+        state.tree.updatePages(hashed);
         state.start(height, meta);
         state.flushedHeight = height - 1;
         state.unflushed.add(new Changes(height, all));
@@ -127,14 +130,14 @@ public final class ChunkState {
 
     /** Hashes every page of the base, a run at a time (never the whole chunk in memory). */
     private void hashBase() {
-        TreeMap<Integer, byte[]> run = new TreeMap<>();
+        TreeMap<Integer, ByteBuffer> run = new TreeMap<>();
         for (int page = 0; page < geometry.pageCount(); page++) {
             byte[] content = base.read(page);
             if (content != null) {
-                run.put(page, content);
+                run.put(page, ByteBuffer.wrap(content));
             }
             if (run.size() == 256 || page == geometry.pageCount() - 1) {
-                tree.update(run);
+                tree.updatePages(run);
                 run.clear();
             }
         }
@@ -171,11 +174,11 @@ public final class ChunkState {
             throw new IllegalStateException("apply block " + blockHeight + " on height " + height);
         }
         // The tree is re-hashed once per block, over every page the block changed.
-        TreeMap<Integer, byte[]> changed = new TreeMap<>();
+        TreeMap<Integer, ByteBuffer> changed = new TreeMap<>();
         for (ChunkOp op : ops) {
             apply(op, changed);
         }
-        tree.update(changed);
+        tree.updatePages(changed);
         height = blockHeight;
         if (!changed.isEmpty()) {
             changed.forEach((page, content) -> versions.put(page,
@@ -184,14 +187,15 @@ public final class ChunkState {
         }
         if (ownBase != null) {
             long through = height - (READABLE_HEIGHTS - 1);
-            for (Map.Entry<Long, SortedMap<Integer, byte[]>> at : takeChangesThrough(through)) {
+            for (Map.Entry<Long, SortedMap<Integer, ByteBuffer>> at
+                    : takeChangesThrough(through)) {
                 at.getValue().forEach(ownBase::store);
             }
             flushed(Math.max(through, flushedHeight));
         }
     }
 
-    private void apply(ChunkOp op, TreeMap<Integer, byte[]> changed) {
+    private void apply(ChunkOp op, TreeMap<Integer, ByteBuffer> changed) {
         if (op instanceof ChunkOp.WopBatch batch) {
             for (Wop wop : batch.wops()) {
                 write((long) wop.sliceIndex() * geometry.sliceSizeBytes() + wop.offsetBytes(),
@@ -201,9 +205,12 @@ public final class ChunkState {
         meta = meta.after(op);
     }
 
-    /** Stores new page arrays (a stored array is never modified: snapshots share them). */
+    /**
+     * Records new page contents: a whole page is the Wop's own bytes, never copied (a batch's
+     * bytes are never modified); a part of one is merged into a copy of the page.
+     */
     private void write(long offset, byte[] data, int from, int count,
-                       TreeMap<Integer, byte[]> changed) {
+                       TreeMap<Integer, ByteBuffer> changed) {
         int pageSize = geometry.pageSizeBytes();
         int done = 0;
         while (done < count) {
@@ -211,13 +218,18 @@ public final class ChunkState {
             int page = (int) (at / pageSize);
             int within = (int) (at % pageSize);
             int length = Math.min(pageSize - within, count - done);
-            byte[] content;
+            ByteBuffer content;
             if (length == pageSize) {
-                content = Arrays.copyOfRange(data, from + done, from + done + pageSize);
+                content = ByteBuffer.wrap(data, from + done, pageSize).slice();
             } else {
-                // Not yet stored while the block applies, so it may still change in place.
-                content = changed.containsKey(page) ? changed.get(page) : page(page);
-                System.arraycopy(data, from + done, content, within, length);
+                byte[] merged = new byte[pageSize];
+                ByteBuffer before = changed.containsKey(page) ? changed.get(page)
+                        : storedPage(page, height);
+                if (before != null) {
+                    before.get(0, merged);
+                }
+                System.arraycopy(data, from + done, merged, within, length);
+                content = ByteBuffer.wrap(merged);
             }
             changed.put(page, content);
             done += length;
@@ -226,15 +238,28 @@ public final class ChunkState {
 
     /** A copy of one page at the committed height. */
     public byte[] page(int index) {
-        byte[] content = storedPage(index, height);
-        return content == null ? new byte[geometry.pageSizeBytes()] : content.clone();
+        byte[] copy = new byte[geometry.pageSizeBytes()];
+        ByteBuffer content = storedPage(index, height);
+        if (content != null) {
+            content.get(0, copy);
+        }
+        return copy;
+    }
+
+    private static byte[] copyOrNull(ByteBuffer content) {
+        if (content == null) {
+            return null;
+        }
+        byte[] copy = new byte[content.remaining()];
+        content.get(0, copy);
+        return copy;
     }
 
     /**
-     * A page as of one of the readable heights, shared (the caller must not change it), or null
-     * for zeros.
+     * A page as of one of the readable heights, shared (read it with absolute gets only), or
+     * null for zeros.
      */
-    private byte[] storedPage(int index, long atHeight) {
+    private ByteBuffer storedPage(int index, long atHeight) {
         if (atHeight < queuedHeight || atHeight > height) {
             throw new IllegalStateException("height " + atHeight + " of chunk state at " + height
                     + " is no longer readable (its base is at " + queuedHeight + ")");
@@ -244,7 +269,8 @@ public final class ChunkState {
                 return v.content();
             }
         }
-        return base.read(index);
+        byte[] stored = base.read(index);
+        return stored == null ? null : ByteBuffer.wrap(stored);
     }
 
     public List<Hash> proof(int page) {
@@ -264,9 +290,9 @@ public final class ChunkState {
             long at = offset + done;
             int within = (int) (at % pageSize);
             int take = Math.min(pageSize - within, length - done);
-            byte[] content = storedPage((int) (at / pageSize), height);
+            ByteBuffer content = storedPage((int) (at / pageSize), height);
             if (content != null) {
-                System.arraycopy(content, within, out, done, take);
+                content.get(within, out, done, take);
             }
             done += take;
         }
@@ -287,16 +313,17 @@ public final class ChunkState {
         if (!readable(atHeight)) {
             throw new IllegalStateException("height " + atHeight + " is not readable");
         }
-        return new PageArrayMap(geometry.pageCount(), page -> storedPage(page, atHeight));
+        return new PageArrayMap(geometry.pageCount(),
+                page -> copyOrNull(storedPage(page, atHeight)));
     }
 
     /** The pages written at the committed height (absent: never written or zeros), copies. */
     public Map<Integer, byte[]> writtenPages() {
         Map<Integer, byte[]> copy = new HashMap<>();
         for (int index = 0; index < geometry.pageCount(); index++) {
-            byte[] content = storedPage(index, height);
+            byte[] content = copyOrNull(storedPage(index, height));
             if (content != null) {
-                copy.put(index, content.clone());
+                copy.put(index, content);
             }
         }
         return copy;
@@ -305,11 +332,13 @@ public final class ChunkState {
     /**
      * The pages each height up to {@code through} wrote that the base has not been given yet,
      * oldest height first, for the caller to write to the base in that order; heights below
-     * {@code through} stop being readable. Null content is a page of zeros.
+     * {@code through} stop being readable. Null content is a page of zeros; read the buffers with
+     * absolute gets or duplicates (they are shared).
      */
-    public List<Map.Entry<Long, SortedMap<Integer, byte[]>>> takeChangesThrough(long through) {
+    public List<Map.Entry<Long, SortedMap<Integer, ByteBuffer>>> takeChangesThrough(
+            long through) {
         long upTo = Math.min(through, height);
-        List<Map.Entry<Long, SortedMap<Integer, byte[]>>> out = new java.util.ArrayList<>();
+        List<Map.Entry<Long, SortedMap<Integer, ByteBuffer>>> out = new java.util.ArrayList<>();
         if (upTo <= queuedHeight) {
             return out;
         }

@@ -13,12 +13,14 @@ final class MemoryPageBase implements PageBase {
         return content == null ? null : content.clone();
     }
 
-    /** Stores a page (null: zeros); the array is kept, so the caller must not change it. */
-    void store(int page, byte[] content) {
+    /** Stores a copy of a page (null: zeros). */
+    void store(int page, java.nio.ByteBuffer content) {
         if (content == null) {
             pages.remove(page);
         } else {
-            pages.put(page, content);
+            byte[] copy = new byte[content.remaining()];
+            content.get(content.position(), copy);
+            pages.put(page, copy);
         }
     }
 }

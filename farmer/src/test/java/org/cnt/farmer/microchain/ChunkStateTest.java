@@ -90,8 +90,8 @@ class ChunkStateTest {
         state.applyBlock(1, open);
         memory.applyBlock(1, open);
         history.add(model.clone());
-        java.util.List<java.util.Map.Entry<Long, java.util.SortedMap<Integer, byte[]>>> inFlight =
-                new java.util.ArrayList<>();
+        java.util.List<java.util.Map.Entry<Long, java.util.SortedMap<Integer,
+                java.nio.ByteBuffer>>> inFlight = new java.util.ArrayList<>();
         long handedOver = 0;
         long flushedThrough = 0;
         int pagesPerWrite = 8 / TINY.pageSizeBytes() + 1;
@@ -109,8 +109,7 @@ class ChunkStateTest {
             if (random.nextBoolean()) {
                 // The file writer finishes what it was given, then is given more.
                 for (var height : inFlight) {
-                    height.getValue().forEach((page, content) -> file.put(page, content == null
-                            ? new byte[TINY.pageSizeBytes()] : content.clone()));
+                    height.getValue().forEach((page, content) -> file.put(page, bytes(content)));
                 }
                 state.flushed(handedOver);
                 flushedThrough = handedOver;
@@ -137,10 +136,10 @@ class ChunkStateTest {
         }
         // A restart from the file: the tree is hashed from it, once it holds every height.
         for (var height : inFlight) {
-            height.getValue().forEach((page, content) -> file.put(page, content.clone()));
+            height.getValue().forEach((page, content) -> file.put(page, bytes(content)));
         }
         for (var height : state.takeChangesThrough(state.height())) {
-            height.getValue().forEach((page, content) -> file.put(page, content.clone()));
+            height.getValue().forEach((page, content) -> file.put(page, bytes(content)));
         }
         state.flushed(state.height());
         assertThat(state.pagesInMemory()).isZero();
@@ -170,5 +169,14 @@ class ChunkStateTest {
         assertThat(state.root()).isEqualTo(expected.root());
         assertThat(state.read(0, 32)).isEqualTo(expected.read(0, 32));
         assertThat(state.pagesAt(9).keySet()).containsExactly(1);
+    }
+
+    /** What the file writer stores for a page it is given (null: zeros). */
+    private static byte[] bytes(java.nio.ByteBuffer content) {
+        byte[] stored = new byte[TINY.pageSizeBytes()];
+        if (content != null) {
+            content.get(0, stored);
+        }
+        return stored;
     }
 }
