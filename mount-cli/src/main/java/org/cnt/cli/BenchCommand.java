@@ -18,7 +18,7 @@ final class BenchCommand {
         @Mixin
         Common common;
 
-        @Option(names = "--volume", defaultValue = "128", paramLabel = "MIB",
+        @Option(names = "--volume", defaultValue = "512", paramLabel = "MIB",
                 description = "MiB written in each phase; phases of a few seconds average out "
                         + "this machine's noise (default: ${DEFAULT-VALUE})")
         int volumeMib;
@@ -35,7 +35,7 @@ final class BenchCommand {
                 description = "128 KiB Wops per signed batch (default: ${DEFAULT-VALUE})")
         int batch128k;
 
-        @Option(names = "--warmup", defaultValue = "128", paramLabel = "MIB",
+        @Option(names = "--warmup", defaultValue = "256", paramLabel = "MIB",
                 description = "MiB written at each Wop size before measuring (at most the "
                         + "volume), so the JIT has compiled the hot paths and the heap is warm, "
                         + "as in a farmer that has run for a while (default: ${DEFAULT-VALUE})")

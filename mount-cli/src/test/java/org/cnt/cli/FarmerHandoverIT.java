@@ -92,11 +92,16 @@ class FarmerHandoverIT {
                                 expected)));
                     }
                 }
+                // Heights count from each epoch's start: a read waits for the newest epoch's.
                 long height = 0;
+                long epoch = 0;
                 for (CompletableFuture<Commit> commit : pending) {
                     Commit done = commit.get(180, TimeUnit.SECONDS);
-                    if (done.chunkId() == chunk) {
-                        height = Math.max(height, done.height());
+                    long doneEpoch = done.proof().chain().getFirst().epoch();
+                    if (done.chunkId() == chunk && (doneEpoch > epoch
+                            || doneEpoch == epoch && done.height() > height)) {
+                        epoch = doneEpoch;
+                        height = done.height();
                     }
                 }
                 Views.Chunk after = chunk(api, chunk);

@@ -43,6 +43,14 @@ public final class PageTree {
         return Hash.ofDigest(digest);
     }
 
+    /** The leaf hash of {@code length} bytes of {@code data} from {@code offset}. */
+    public static Hash leafHash(byte[] data, int offset, int length) {
+        MessageDigest digest = Hash.threadDigest();
+        digest.update((byte) 0x00);
+        digest.update(data, offset, length);
+        return Hash.ofDigest(digest);
+    }
+
     /** The leaf hash of the page in {@code page}'s remaining bytes (its position is kept). */
     public static Hash leafHash(ByteBuffer page) {
         MessageDigest digest = Hash.threadDigest();
@@ -91,6 +99,20 @@ public final class PageTree {
      * page inside a larger array is hashed where it lies, not copied first).
      */
     public void updatePages(java.util.SortedMap<Integer, ByteBuffer> changed) {
+        java.util.TreeMap<Integer, Hash> leaves = new java.util.TreeMap<>();
+        for (var entry : changed.entrySet()) {
+            if (entry.getValue().remaining() != pageSizeBytes) {
+                throw new IllegalArgumentException("page " + entry.getKey() + " of " + pageCount
+                        + ", " + entry.getValue().remaining() + " bytes (page size "
+                        + pageSizeBytes + ")");
+            }
+            leaves.put(entry.getKey(), leafHash(entry.getValue()));
+        }
+        updateLeaves(leaves);
+    }
+
+    /** Sets the leaf hashes of pages (hashed by the caller) and re-hashes the nodes above. */
+    public void updateLeaves(java.util.SortedMap<Integer, Hash> changed) {
         if (changed.isEmpty()) {
             return;
         }
@@ -98,13 +120,11 @@ public final class PageTree {
         int count = 0;
         for (var entry : changed.entrySet()) {
             int page = entry.getKey();
-            if (page < 0 || page >= pageCount || entry.getValue().remaining() != pageSizeBytes) {
-                throw new IllegalArgumentException("page " + page + " of " + pageCount + ", "
-                        + entry.getValue().remaining() + " bytes (page size " + pageSizeBytes
-                        + ")");
+            if (page < 0 || page >= pageCount) {
+                throw new IllegalArgumentException("page " + page + " of " + pageCount);
             }
             level[count] = (1 << depth) + page;
-            nodes[level[count]] = leafHash(entry.getValue());
+            nodes[level[count]] = entry.getValue();
             count++;
         }
         // Indexes stay sorted going up, so equal parents are adjacent.

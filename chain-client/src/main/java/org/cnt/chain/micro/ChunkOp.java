@@ -1,12 +1,14 @@
 package org.cnt.chain.micro;
 
 import java.util.ArrayList;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import org.cnt.chain.codec.CanonicalReader;
 import org.cnt.chain.codec.CanonicalWriter;
 import org.cnt.chain.codec.CodecException;
 import org.cnt.chain.crypto.Hash;
+import org.cnt.chain.merkle.PageTree;
 import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.crypto.PublicKey;
 import org.cnt.chain.crypto.Signature;
@@ -155,10 +157,18 @@ public sealed interface ChunkOp {
      * Wops on slices of this chunk, written inside the session. A batch keeps its encoding (body
      * then signature) and the digest of its body from the moment it is signed or decoded: every
      * member hashes, forwards, logs and proposes it, and a batch can be megabytes.
+     *
+     * <p>The digest is SHA-256 over the body with each Wop's data replaced by the hashes of its
+     * pieces: the data cut at every multiple of {@link #PIECE_BYTES} of the slice offset, each
+     * piece hashed as a Merkle leaf ({@code H(0x00 || piece)}). A piece that is a whole page is
+     * then the page's leaf in the chunk's tree, so a member hashes the bytes it stores once, not
+     * once to check the signature and again to update the tree.
      */
     final class WopBatch implements ChunkOp {
         static final int TAG = 0x57;
         public static final int MAX_WOPS = 4096;
+        /** The page size of the digest's pieces (a chunk's page in production). */
+        public static final int PIECE_BYTES = 4096;
         private final long volumeId;
         private final long chunkId;
         private final Hash sessionId;
@@ -166,6 +176,8 @@ public sealed interface ChunkOp {
         private final List<Wop> wops;
         private final byte[] encoded;
         private final Hash digest;
+        /** Per Wop, the leaf hashes of its pieces, in order. */
+        private final Hash[][] pieces;
 
         /** A batch with a signature made elsewhere (or forged: members check it). */
         public WopBatch(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
@@ -183,8 +195,46 @@ public sealed interface ChunkOp {
             this.owner = owner;
             this.wops = wops;
             this.encoded = encoded;
-            this.digest = digest != null ? digest
-                    : Hash.sha256(encoded, 0, encoded.length - Signature.SIZE_BYTES);
+            this.pieces = new Hash[wops.size()][];
+            this.digest = digestOf(encoded, wops, pieces);
+        }
+
+        /** The digest of a batch's encoding (see the class comment); fills each Wop's pieces. */
+        private static Hash digestOf(byte[] encoded, List<Wop> wops, Hash[][] pieces) {
+            MessageDigest outer = OUTER.get();
+            int at = HEADER_BYTES + 4;
+            outer.update(encoded, 0, at);
+            for (int i = 0; i < wops.size(); i++) {
+                Wop wop = wops.get(i);
+                outer.update(encoded, at, Wop.HEADER_BYTES);
+                at += Wop.HEADER_BYTES;
+                int length = wop.dataLength();
+                int first = Math.min(length, PIECE_BYTES - wop.offsetBytes() % PIECE_BYTES);
+                Hash[] hashes = new Hash[length == 0 ? 0
+                        : 1 + (length - first + PIECE_BYTES - 1) / PIECE_BYTES];
+                int done = 0;
+                for (int piece = 0; piece < hashes.length; piece++) {
+                    int size = piece == 0 ? first : Math.min(PIECE_BYTES, length - done);
+                    hashes[piece] = PageTree.leafHash(encoded, at + done, size);
+                    hashes[piece].updateDigest(outer);
+                    done += size;
+                }
+                pieces[i] = hashes;
+                at += length;
+            }
+            return Hash.ofDigest(outer);
+        }
+
+        /** The outer digest of a batch; the pieces use {@link Hash#threadDigest()}. */
+        private static final ThreadLocal<MessageDigest> OUTER =
+                ThreadLocal.withInitial(Hash::newDigest);
+
+        /**
+         * The leaf hash of piece {@code piece} of Wop {@code wop}: piece 0 starts at the Wop's
+         * offset and ends at the next multiple of {@link #PIECE_BYTES}.
+         */
+        public Hash pieceHash(int wop, int piece) {
+            return pieces[wop][piece];
         }
 
         public static WopBatch sign(KeyPair owner, long volumeId, long chunkId, Hash sessionId,
@@ -192,7 +242,7 @@ public sealed interface ChunkOp {
             List<Wop> copy = checked(wops);
             CanonicalWriter out = bodyWriter(volumeId, chunkId, sessionId, owner.publicKey(),
                     copy);
-            Hash digest = Hash.sha256(out.buffer(), 0, out.sizeBytes());
+            Hash digest = digestOf(out.buffer(), copy, new Hash[copy.size()][]);
             out.fixed(owner.sign(digest.toBytes()));
             return new WopBatch(volumeId, chunkId, sessionId, owner.publicKey(), copy,
                     out.toByteArray(), digest);

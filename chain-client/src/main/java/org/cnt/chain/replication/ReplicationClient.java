@@ -146,7 +146,9 @@ public final class ReplicationClient implements AutoCloseable {
 
     /**
      * Committed bytes of a chunk, verified against a root a quorum certified at a height of at
-     * least {@code minHeight}.
+     * least {@code minHeight} in the chunk's current epoch (heights count from each epoch's
+     * start; a new epoch starts from its sealed predecessor's state, so after a handover any
+     * height of the new epoch holds every write of the old one).
      */
     public CompletableFuture<byte[]> read(long chunkId, long offsetBytes, int lengthBytes,
                                           long minHeight) throws ReplicationException {

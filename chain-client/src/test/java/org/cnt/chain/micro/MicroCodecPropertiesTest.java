@@ -142,7 +142,7 @@ class MicroCodecPropertiesTest {
         ChunkOp decoded = ChunkOp.decode(signed.toBytes());
         assertThat(signed.signatureValid()).isTrue();
         assertThat(decoded).isEqualTo(signed).isEqualTo(rebuilt);
-        assertThat(decoded.digest()).isEqualTo(Hash.sha256(signed.body()))
+        assertThat(decoded.digest()).isEqualTo(referenceDigest(signed.body(), wops))
                 .isEqualTo(rebuilt.digest());
         assertThat(decoded.toBytes()).isEqualTo(rebuilt.toBytes());
         assertThat(decoded.encodedSizeBytes()).isEqualTo(signed.toBytes().length);
@@ -150,5 +150,30 @@ class MicroCodecPropertiesTest {
         byte[] handedOut = decoded.toBytes();
         handedOut[0] ^= 1;
         assertThat(decoded.toBytes()).isEqualTo(signed.toBytes());
+    }
+
+    /**
+     * The batch digest as specified, written out plainly: the body with each Wop's data replaced
+     * by the leaf hashes of its pieces, cut at multiples of 4 KiB of the slice offset.
+     */
+    private static Hash referenceDigest(byte[] body, java.util.List<Wop> wops) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int at = ChunkOp.HEADER_BYTES + 4;
+        out.write(body, 0, at);
+        for (Wop wop : wops) {
+            out.write(body, at, Wop.HEADER_BYTES);
+            at += Wop.HEADER_BYTES;
+            int offset = wop.offsetBytes();
+            int end = offset + wop.dataLength();
+            for (int from = offset; from < end; ) {
+                int to = Math.min(end, (from / 4096 + 1) * 4096);
+                byte[] piece = new byte[1 + to - from];
+                System.arraycopy(body, at + from - offset, piece, 1, to - from);
+                out.writeBytes(Hash.sha256(piece).toBytes());
+                from = to;
+            }
+            at += wop.dataLength();
+        }
+        return Hash.sha256(out.toByteArray());
     }
 }

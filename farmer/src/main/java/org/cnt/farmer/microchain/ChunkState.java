@@ -175,10 +175,16 @@ public final class ChunkState {
         }
         // The tree is re-hashed once per block, over every page the block changed.
         TreeMap<Integer, ByteBuffer> changed = new TreeMap<>();
+        TreeMap<Integer, Hash> leaves = new TreeMap<>();
         for (ChunkOp op : ops) {
-            apply(op, changed);
+            apply(op, changed, leaves);
         }
-        tree.updatePages(changed);
+        for (Map.Entry<Integer, ByteBuffer> page : changed.entrySet()) {
+            if (!leaves.containsKey(page.getKey())) {
+                leaves.put(page.getKey(), PageTree.leafHash(page.getValue()));
+            }
+        }
+        tree.updateLeaves(leaves);
         height = blockHeight;
         if (!changed.isEmpty()) {
             changed.forEach((page, content) -> versions.put(page,
@@ -195,22 +201,35 @@ public final class ChunkState {
         }
     }
 
-    private void apply(ChunkOp op, TreeMap<Integer, ByteBuffer> changed) {
+    private void apply(ChunkOp op, TreeMap<Integer, ByteBuffer> changed,
+                       TreeMap<Integer, Hash> leaves) {
         if (op instanceof ChunkOp.WopBatch batch) {
-            for (Wop wop : batch.wops()) {
-                write((long) wop.sliceIndex() * geometry.sliceSizeBytes() + wop.offsetBytes(),
-                        wop.dataArray(), wop.dataOffset(), wop.dataLength(), changed);
+            List<Wop> wops = batch.wops();
+            for (int i = 0; i < wops.size(); i++) {
+                write(batch, i, changed, leaves);
             }
         }
         meta = meta.after(op);
+    }
+
+    /** Whether a batch's digest pieces are this chunk's pages (so their hashes are leaves). */
+    private boolean piecesArePages() {
+        return geometry.pageSizeBytes() == ChunkOp.WopBatch.PIECE_BYTES
+                && geometry.sliceSizeBytes() % ChunkOp.WopBatch.PIECE_BYTES == 0;
     }
 
     /**
      * Records new page contents: a whole page is the Wop's own bytes, never copied (a batch's
      * bytes are never modified); a part of one is merged into a copy of the page.
      */
-    private void write(long offset, byte[] data, int from, int count,
-                       TreeMap<Integer, ByteBuffer> changed) {
+    private void write(ChunkOp.WopBatch batch, int index, TreeMap<Integer, ByteBuffer> changed,
+                       TreeMap<Integer, Hash> leaves) {
+        Wop wop = batch.wops().get(index);
+        long offset = (long) wop.sliceIndex() * geometry.sliceSizeBytes() + wop.offsetBytes();
+        byte[] data = wop.dataArray();
+        int from = wop.dataOffset();
+        int count = wop.dataLength();
+        boolean leafKnown = piecesArePages();
         int pageSize = geometry.pageSizeBytes();
         int done = 0;
         while (done < count) {
@@ -221,7 +240,14 @@ public final class ChunkState {
             ByteBuffer content;
             if (length == pageSize) {
                 content = ByteBuffer.wrap(data, from + done, pageSize).slice();
+                if (leafKnown) {
+                    leaves.put(page, batch.pieceHash(index, (done + wop.offsetBytes()
+                            % ChunkOp.WopBatch.PIECE_BYTES) / ChunkOp.WopBatch.PIECE_BYTES));
+                } else {
+                    leaves.remove(page);
+                }
             } else {
+                leaves.remove(page);
                 byte[] merged = new byte[pageSize];
                 ByteBuffer before = changed.containsKey(page) ? changed.get(page)
                         : storedPage(page, height);

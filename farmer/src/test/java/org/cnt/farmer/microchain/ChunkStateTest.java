@@ -171,6 +171,47 @@ class ChunkStateTest {
         assertThat(state.pagesAt(9).keySet()).containsExactly(1);
     }
 
+    /**
+     * With 4 KiB pages a whole page's leaf comes from the batch digest's pieces instead of being
+     * hashed again; the root must be the one the pages hash to, for aligned and unaligned Wops.
+     */
+    @Property(tries = 100)
+    void reusedPieceHashesGiveTheRootThePagesHashTo(@ForAll long seed) throws Exception {
+        Random random = new Random(seed);
+        ChunkGeometry pages4k = new ChunkGeometry(4096, 8192, 64 * 1024);
+        ChunkState state = new ChunkState(pages4k);
+        byte[] model = new byte[64 * 1024];
+        long[] seqs = new long[8];
+        state.applyBlock(1, List.of(ChunkOp.OpenSession.sign(OWNER, 1, 7, SESSION)));
+        for (int block = 2; block < 8; block++) {
+            List<Wop> wops = new java.util.ArrayList<>();
+            for (int w = 0; w < 1 + random.nextInt(4); w++) {
+                int slice = random.nextInt(8);
+                // Aligned, or not: an unaligned Wop that runs to the slice's end still covers
+                // a whole page, whose piece is then not the Wop's first.
+                int offset = random.nextBoolean() ? 4096 * random.nextInt(2)
+                        : random.nextInt(4096);
+                int length = random.nextBoolean() ? 8192 - offset
+                        : 1 + random.nextInt(8192 - offset);
+                byte[] data = new byte[length];
+                random.nextBytes(data);
+                System.arraycopy(data, 0, model, slice * 8192 + offset, length);
+                wops.add(new Wop(slice, ++seqs[slice], offset, data));
+            }
+            // Decoded, as a member gets it: the pieces come from the decoder's digest.
+            ChunkOp batch = ChunkOp.decode(ChunkOp.WopBatch.sign(OWNER, 1, 7, SESSION, wops)
+                    .toBytes());
+            state.applyBlock(block, List.of(batch));
+        }
+        PageTree expected = new PageTree(pages4k.pageCount(), 4096);
+        for (int page = 0; page < pages4k.pageCount(); page++) {
+            expected.update(page, java.util.Arrays.copyOfRange(model, page * 4096,
+                    (page + 1) * 4096));
+        }
+        assertThat(state.pagesRoot()).isEqualTo(expected.root());
+        assertThat(state.read(0, model.length)).isEqualTo(model);
+    }
+
     /** What the file writer stores for a page it is given (null: zeros). */
     private static byte[] bytes(java.nio.ByteBuffer content) {
         byte[] stored = new byte[TINY.pageSizeBytes()];
