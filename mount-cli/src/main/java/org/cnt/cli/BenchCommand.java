@@ -31,7 +31,7 @@ final class BenchCommand {
                 description = "4 KiB Wops per signed batch (default: ${DEFAULT-VALUE})")
         int batch4k;
 
-        @Option(names = "--batch-128k", defaultValue = "8",
+        @Option(names = "--batch-128k", defaultValue = "16",
                 description = "128 KiB Wops per signed batch (default: ${DEFAULT-VALUE})")
         int batch128k;
 

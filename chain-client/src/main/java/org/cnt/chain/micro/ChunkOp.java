@@ -311,6 +311,11 @@ public sealed interface ChunkOp {
             return digest;
         }
 
+        /** The batch's encoding, read-only and not copied (it can be megabytes). */
+        public java.nio.ByteBuffer encoding() {
+            return java.nio.ByteBuffer.wrap(encoded).asReadOnlyBuffer();
+        }
+
         @Override
         public byte[] toBytes() {
             return encoded.clone();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.cnt.chain.codec.CanonicalReader;
 import org.cnt.chain.codec.CanonicalWriter;
+import org.cnt.chain.micro.ChunkOp;
 import org.cnt.chain.codec.CodecException;
 import org.cnt.chain.crypto.PublicKey;
 import org.cnt.farmer.microchain.WalEntry;
@@ -119,8 +120,16 @@ public final class ChunkLog {
     public void append(WalEntry entry, Runnable onDurable) {
         long seq = nextSeq++;
         live.put(seq, Logged.of(entry));
-        store.submit(new ReplicaStore.Op(store.walFamily(), key(seq),
-                WalCodec.encode(chunkId, entry), onDurable));
+        if (entry instanceof WalEntry.BlockEntry block
+                && block.ops().stream().anyMatch(ChunkOp.WopBatch.class::isInstance)) {
+            // The log writer copies the batches' own bytes into the data log: no array of the
+            // whole entry is made first.
+            store.submit(new ReplicaStore.Op(store.walFamily(), key(seq), null,
+                    WalCodec.encodeParts(chunkId, block), onDurable));
+        } else {
+            store.submit(new ReplicaStore.Op(store.walFamily(), key(seq),
+                    WalCodec.encode(chunkId, entry), onDurable));
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -135,18 +136,35 @@ final class DataLog implements AutoCloseable {
 
     /** Appends one record; it is durable, and its pointer may be published, after {@link #sync}. */
     Pointer append(byte[] payload) throws IOException {
-        int recordBytes = roundUp(HEADER_BYTES + payload.length);
+        return append(List.of(ByteBuffer.wrap(payload)));
+    }
+
+    /** Appends one record whose payload is the parts' remaining bytes, in order. */
+    Pointer append(List<ByteBuffer> parts) throws IOException {
+        long total = 0;
+        for (ByteBuffer part : parts) {
+            total += part.remaining();
+        }
+        if (total > 1 << 30) {
+            throw new IOException("a data log record of " + total + " bytes");
+        }
+        int length = (int) total;
+        int recordBytes = roundUp(HEADER_BYTES + length);
         if (current == null || currentBytes > 0 && currentBytes + recordBytes > SEGMENT_BYTES) {
             rotate();
         }
         if (staging.capacity() < recordBytes) {
             staging = alignedBuffer(Integer.highestOneBit(recordBytes) << 1);
         }
-        CRC32C crc = new CRC32C();
-        crc.update(payload);
-        int checksum = (int) crc.getValue();
         ByteBuffer record = staging.clear();
-        record.putInt(payload.length).putInt(checksum).put(payload);
+        record.position(HEADER_BYTES);
+        for (ByteBuffer part : parts) {
+            record.put(part.duplicate());
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(record.duplicate().flip().position(HEADER_BYTES));
+        int checksum = (int) crc.getValue();
+        record.putInt(0, length).putInt(4, checksum);
         while (record.position() < recordBytes) {
             record.put((byte) 0);
         }
@@ -158,7 +176,7 @@ final class DataLog implements AutoCloseable {
         currentBytes += recordBytes;
         unsynced = true;
         live.merge(currentId, 1, Integer::sum);
-        return new Pointer(currentId, offset, payload.length, checksum);
+        return new Pointer(currentId, offset, length, checksum);
     }
 
     /** Makes every appended record durable. */

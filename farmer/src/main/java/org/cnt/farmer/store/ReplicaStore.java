@@ -45,7 +45,16 @@ public final class ReplicaStore implements AutoCloseable {
     }
 
     /** A put (value non-null) or a delete, and what to run once it is durable. */
-    record Op(ColumnFamilyHandle family, byte[] key, byte[] value, Runnable onDurable) {
+    /**
+     * A put ({@code value}, or {@code parts} gathered into the data log: a block entry's Wops
+     * are written from the batches' own bytes, never first copied into one array), or a delete
+     * (both null).
+     */
+    record Op(ColumnFamilyHandle family, byte[] key, byte[] value, List<ByteBuffer> parts,
+              Runnable onDurable) {
+        Op(ColumnFamilyHandle family, byte[] key, byte[] value, Runnable onDurable) {
+            this(family, key, value, null, onDurable);
+        }
     }
 
     private final DBOptions options;
@@ -215,7 +224,13 @@ public final class ReplicaStore implements AutoCloseable {
                 List<DataLog.Pointer> released = new ArrayList<>();
                 boolean appended = false;
                 for (Op op : batch) {
-                    if (op.value() == null) {
+                    if (op.parts() != null) {
+                        DataLog.Pointer pointer = data.append(op.parts());
+                        pointers.put(ByteBuffer.wrap(op.key()), pointer);
+                        write.put(op.family(), op.key(), pointer.toBytes());
+                        bytes += pointer.length();
+                        appended = true;
+                    } else if (op.value() == null) {
                         write.delete(op.family(), op.key());
                         DataLog.Pointer gone = op.family() == wal
                                 ? pointers.remove(ByteBuffer.wrap(op.key())) : null;
