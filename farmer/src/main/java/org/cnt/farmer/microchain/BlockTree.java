@@ -91,10 +91,21 @@ final class BlockTree {
         return metas.get(height);
     }
 
-    /** Null when the height is not among the last few or its pages are no longer readable. */
+    /**
+     * The chunk at a recent committed height, or null. Once the file holds every page (the
+     * chunk went idle), older heights are no longer readable on their own, but one whose root
+     * is the current root is the chunk as it is now.
+     */
     Snapshot snapshotAt(long height) {
         Snapshot snapshot = snapshots.get(height);
-        return snapshot != null && state.readable(height) ? snapshot : null;
+        if (snapshot != null && state.readable(height)) {
+            return snapshot;
+        }
+        Hash hash = committedHashes.get(height);
+        if (hash != null && state.root().equals(rootAt.get(height))) {
+            return new Snapshot(height, hash, state.meta(), state.pagesAt(committedHeight));
+        }
+        return null;
     }
 
     ChunkState state() {

@@ -81,12 +81,10 @@ public final class ChunkState {
     public static ChunkState restore(ChunkGeometry geometry, long height, ChunkMeta meta,
                                      Map<Integer, byte[]> pages) {
         ChunkState state = new ChunkState(geometry);
-        TreeMap<Integer, ByteBuffer> copies = new TreeMap<>();
-        for (Map.Entry<Integer, byte[]> page : pages.entrySet()) {
-            copies.put(page.getKey(), ByteBuffer.wrap(page.getValue().clone()));
-        }
-        copies.forEach(state.ownBase::store);
-        state.tree.updatePages(copies);
+        TreeMap<Integer, ByteBuffer> given = new TreeMap<>();
+        pages.forEach((page, content) -> given.put(page, ByteBuffer.wrap(content)));
+        given.forEach(state.ownBase::store); // stores copies
+        state.tree.updatePages(given);
         state.start(height, meta);
         return state;
     }

@@ -1004,15 +1004,7 @@ public final class Replica {
         if (anchor == null) {
             return;
         }
-        long height = anchor.block().committedHeight();
-        BlockTree.Snapshot snapshot = tree.snapshotAt(height);
-        if (snapshot == null && anchor.block().committedRoot().equals(tree.state().root())
-                && tree.committedHashes().containsKey(height)) {
-            // The pages of that height are in the file now, overwritten by no later block (the
-            // root is the same): the chunk as it is now is the chunk as it was then.
-            snapshot = new BlockTree.Snapshot(height, tree.committedHashes().get(height),
-                    tree.state().meta(), tree.state().pagesAt(tree.committedHeight()));
-        }
+        BlockTree.Snapshot snapshot = tree.snapshotAt(anchor.block().committedHeight());
         if (snapshot == null || snapshot.hash() == null) {
             return;
         }

@@ -53,12 +53,14 @@ final class WalCodec {
 
     static byte[] encode(long chunkId, WalEntry entry) {
         if (entry instanceof WalEntry.BlockEntry b) {
-            // One exactly sized buffer: a block entry carries up to megabytes of Wops.
-            MicroMessage.Proposal proposal = new MicroMessage.Proposal(chunkId, b.block(), b.ops());
-            CanonicalWriter out = new CanonicalWriter(5 + proposal.sizeHintBytes()).u8(1);
-            int start = out.beginLength();
-            proposal.encodeTo(out);
-            return out.endLength(start).toByteArray();
+            List<ByteBuffer> parts = encodeParts(chunkId, b);
+            int size = 0;
+            for (ByteBuffer part : parts) {
+                size += part.remaining();
+            }
+            ByteBuffer whole = ByteBuffer.allocate(size);
+            parts.forEach(part -> whole.put(part.duplicate()));
+            return whole.array();
         }
         CanonicalWriter out = new CanonicalWriter();
         switch (entry) {

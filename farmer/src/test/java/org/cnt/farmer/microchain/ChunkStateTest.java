@@ -27,14 +27,7 @@ class ChunkStateTest {
         long[] seqs = new long[4];
         state.applyBlock(1, List.of(ChunkOp.OpenSession.sign(OWNER, 1, 7, SESSION)));
         for (int i = 0; i < writes; i++) {
-            int slice = random.nextInt(4);
-            int offset = random.nextInt(8);
-            byte[] data = new byte[1 + random.nextInt(8 - offset)];
-            random.nextBytes(data);
-            System.arraycopy(data, 0, model, slice * 8 + offset, data.length);
-            Wop wop = new Wop(slice, ++seqs[slice], offset, data);
-            state.applyBlock(i + 2, List.of(ChunkOp.WopBatch.sign(OWNER, 1, 7, SESSION,
-                    List.of(wop))));
+            state.applyBlock(i + 2, List.of(randomWrite(random, model, seqs)));
         }
         assertThat(state.read(0, 32)).isEqualTo(model);
         assertThat(state.meta().sliceSeqs()).containsExactly(seqs);
@@ -96,13 +89,7 @@ class ChunkStateTest {
         long flushedThrough = 0;
         int pagesPerWrite = 8 / TINY.pageSizeBytes() + 1;
         for (int i = 0; i < writes; i++) {
-            int slice = random.nextInt(4);
-            int offset = random.nextInt(8);
-            byte[] data = new byte[1 + random.nextInt(8 - offset)];
-            random.nextBytes(data);
-            System.arraycopy(data, 0, model, slice * 8 + offset, data.length);
-            List<ChunkOp> ops = List.of(ChunkOp.WopBatch.sign(OWNER, 1, 7, SESSION,
-                    List.of(new Wop(slice, ++seqs[slice], offset, data))));
+            List<ChunkOp> ops = List.of(randomWrite(random, model, seqs));
             state.applyBlock(i + 2, ops);
             memory.applyBlock(i + 2, ops);
             history.add(model.clone());
@@ -210,6 +197,17 @@ class ChunkStateTest {
         }
         assertThat(state.pagesRoot()).isEqualTo(expected.root());
         assertThat(state.read(0, model.length)).isEqualTo(model);
+    }
+
+    /** A batch of one random Wop on {@link #TINY}, applied to {@code model} as well. */
+    private static ChunkOp randomWrite(Random random, byte[] model, long[] seqs) {
+        int slice = random.nextInt(4);
+        int offset = random.nextInt(8);
+        byte[] data = new byte[1 + random.nextInt(8 - offset)];
+        random.nextBytes(data);
+        System.arraycopy(data, 0, model, slice * 8 + offset, data.length);
+        return ChunkOp.WopBatch.sign(OWNER, 1, 7, SESSION,
+                List.of(new Wop(slice, ++seqs[slice], offset, data)));
     }
 
     /** What the file writer stores for a page it is given (null: zeros). */
