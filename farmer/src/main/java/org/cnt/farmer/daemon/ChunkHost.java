@@ -58,7 +58,6 @@ final class ChunkHost implements AutoCloseable {
     static final long SHARED_LOG_BUDGET_BYTES = 24L << 20;
     static final long CHECKPOINT_UNDER_PRESSURE_BYTES = 1L << 20;
     private static final int MAX_QUEUED_INPUTS = 4096;
-    private static final int CATCH_UP_LOG_BLOCKS = 8;
     private static final int MAX_WAITING_READS = 256;
     private static final long READ_WAIT_MS = 3_000;
     private static final long IDLE_FLUSH_MS = 500;
@@ -78,6 +77,9 @@ final class ChunkHost implements AutoCloseable {
     private long durableHeight;
     private long idleSinceMs;
     private long heightAtLastTick = -1;
+    /** Catch-up in progress: the committed height it started from; -1: none. */
+    private long catchUpFromHeight = -1;
+    private long blocksFetchedSeen;
     private long checkpointHeight;
     private long loggedBytes;
     private boolean checkpointing;
@@ -312,16 +314,32 @@ final class ChunkHost implements AutoCloseable {
                     config.chunkId(), replica.view(), config.leader(replica.view()),
                     replica.committedHeight());
         }
-        if (replica.committedHeight() - heightBefore >= CATCH_UP_LOG_BLOCKS) {
-            // Normal rounds commit one or two blocks; a jump means blocks fetched from a peer.
-            log.info("chunk {}: caught up {} heights from peers, committed height {}",
-                    config.chunkId(), replica.committedHeight() - heightBefore,
-                    replica.committedHeight());
-        }
+        noteCatchUp(heightBefore);
         if (!waitingReads.isEmpty()) {
             retryReads();
         }
         observeState();
+    }
+
+    /**
+     * Says once per catch-up how far peers' blocks brought this replica, when it is level with
+     * the group again: replies are capped in bytes, so a catch-up of large blocks spans many.
+     */
+    private void noteCatchUp(long heightBefore) {
+        long fetched = replica.blocksFetched();
+        if (fetched != blocksFetchedSeen) {
+            blocksFetchedSeen = fetched;
+            if (catchUpFromHeight < 0) {
+                catchUpFromHeight = heightBefore;
+            }
+        }
+        if (catchUpFromHeight >= 0 && replica.levelWithLock()
+                && replica.committedHeight() > catchUpFromHeight) {
+            log.info("chunk {}: caught up {} heights from peers, committed height {}",
+                    config.chunkId(), replica.committedHeight() - catchUpFromHeight,
+                    replica.committedHeight());
+            catchUpFromHeight = -1;
+        }
     }
 
     private void observeState() {

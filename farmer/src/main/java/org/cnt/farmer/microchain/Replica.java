@@ -74,6 +74,8 @@ public final class Replica {
     private int syncCountdown = SYNC_TICKS;
     private int catchUpAttempts;
     private int catchUpRotation;
+    /** Blocks adopted from peers' catch-up replies, ever: how a host tells catch-up apart. */
+    private long blocksFetched;
     private final List<Buffered> buffered = new ArrayList<>();
     /** The main chain gave the chunk to a later epoch: this one is to be sealed. */
     private boolean sealDue;
@@ -389,6 +391,20 @@ public final class Replica {
 
     public long committedHeight() {
         return tree.committedHeight();
+    }
+
+    /** How many blocks this replica took from peers' catch-up replies since it started. */
+    public long blocksFetched() {
+        return blocksFetched;
+    }
+
+    /**
+     * Whether this replica's committed chain is as far as the newest certificate it has seen
+     * allows: a block commits only under two certified descendants of its view, so the newest
+     * certified block and its parent may still be waiting.
+     */
+    public boolean levelWithLock() {
+        return lock.height() - tree.committedHeight() <= 2;
     }
 
     /** Hashes of the newest committed blocks by height: a bounded window, for checkers. */
@@ -1083,6 +1099,7 @@ public final class Replica {
             if (!tree.knows(block.hash()) && block.height() > tree.committedHeight()) {
                 tree.add(block, proposal.ops(), null);
                 persist(new WalEntry.BlockEntry(block, proposal.ops()));
+                blocksFetched++;
             }
             observe(block.justify());
         }

@@ -298,6 +298,9 @@ class ReplicaTest {
         tickAll(80);
         assertThat(replicas.get(lagging).committedHashes())
                 .isEqualTo(replicas.get(leader).committedHashes());
+        assertThat(replicas.get(lagging).blocksFetched()).isPositive();
+        assertThat(replicas.get(lagging).levelWithLock()).isTrue();
+        assertThat(replicas.get(leader).blocksFetched()).isZero();
         assertThat(replicas.get(lagging).state().root())
                 .isEqualTo(replicas.get(leader).state().root());
     }
