@@ -174,7 +174,10 @@ public sealed interface ChunkOp {
         private final Hash sessionId;
         private final PublicKey owner;
         private final List<Wop> wops;
+        /** The encoding is {@code encoded[start, start + length)}: in place in a frame or log read. */
         private final byte[] encoded;
+        private final int start;
+        private final int length;
         private final Hash digest;
         /** Per Wop, the leaf hashes of its pieces, in order. */
         private final Hash[][] pieces;
@@ -184,26 +187,46 @@ public sealed interface ChunkOp {
                         List<Wop> wops, byte[] signature) {
             this(volumeId, chunkId, sessionId, owner, checked(wops),
                     bodyWriter(volumeId, chunkId, sessionId, owner, checked(wops))
-                            .fixed(signature).toByteArray(), null);
+                            .fixed(signature));
         }
 
         private WopBatch(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
-                         List<Wop> wops, byte[] encoded, Hash digest) {
+                         List<Wop> wops, CanonicalWriter exact) {
+            this(volumeId, chunkId, sessionId, owner, wops, exact.toByteArray(), 0,
+                    exact.sizeBytes());
+        }
+
+        private WopBatch(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
+                         List<Wop> wops, byte[] encoded, int start, int length) {
+            this(volumeId, chunkId, sessionId, owner, wops, encoded, start, length,
+                    new Hash[wops.size()][], null);
+        }
+
+        /** {@code digest}, when given, is that of the encoding, with {@code pieces} filled. */
+        private WopBatch(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
+                         List<Wop> wops, byte[] encoded, int start, int length,
+                         Hash[][] pieces, Hash digest) {
             this.volumeId = volumeId;
             this.chunkId = chunkId;
             this.sessionId = sessionId;
             this.owner = owner;
             this.wops = wops;
             this.encoded = encoded;
-            this.pieces = new Hash[wops.size()][];
-            this.digest = digestOf(encoded, wops, pieces);
+            this.start = start;
+            this.length = length;
+            this.pieces = pieces;
+            this.digest = digest != null ? digest : digestOf(encoded, start, wops, pieces);
         }
 
-        /** The digest of a batch's encoding (see the class comment); fills each Wop's pieces. */
-        private static Hash digestOf(byte[] encoded, List<Wop> wops, Hash[][] pieces) {
+        /**
+         * The digest of the encoding at {@code start} of {@code encoded} (see the class comment);
+         * fills each Wop's pieces.
+         */
+        private static Hash digestOf(byte[] encoded, int start, List<Wop> wops,
+                                     Hash[][] pieces) {
             MessageDigest outer = OUTER.get();
-            int at = HEADER_BYTES + 4;
-            outer.update(encoded, 0, at);
+            int at = start + HEADER_BYTES + 4;
+            outer.update(encoded, start, at - start);
             for (int i = 0; i < wops.size(); i++) {
                 Wop wop = wops.get(i);
                 outer.update(encoded, at, Wop.HEADER_BYTES);
@@ -242,10 +265,12 @@ public sealed interface ChunkOp {
             List<Wop> copy = checked(wops);
             CanonicalWriter out = bodyWriter(volumeId, chunkId, sessionId, owner.publicKey(),
                     copy);
-            Hash digest = digestOf(out.buffer(), copy, new Hash[copy.size()][]);
+            Hash[][] pieces = new Hash[copy.size()][];
+            Hash digest = digestOf(out.buffer(), 0, copy, pieces);
             out.fixed(owner.sign(digest.toBytes()));
-            return new WopBatch(volumeId, chunkId, sessionId, owner.publicKey(), copy,
-                    out.toByteArray(), digest);
+            byte[] encoded = out.toByteArray();
+            return new WopBatch(volumeId, chunkId, sessionId, owner.publicKey(), copy, encoded,
+                    0, encoded.length, pieces, digest);
         }
 
         private static List<Wop> checked(List<Wop> wops) {
@@ -297,13 +322,13 @@ public sealed interface ChunkOp {
 
         @Override
         public byte[] signature() {
-            return Arrays.copyOfRange(encoded, encoded.length - Signature.SIZE_BYTES,
-                    encoded.length);
+            return Arrays.copyOfRange(encoded, start + length - Signature.SIZE_BYTES,
+                    start + length);
         }
 
         @Override
         public byte[] body() {
-            return Arrays.copyOf(encoded, encoded.length - Signature.SIZE_BYTES);
+            return Arrays.copyOfRange(encoded, start, start + length - Signature.SIZE_BYTES);
         }
 
         @Override
@@ -313,22 +338,22 @@ public sealed interface ChunkOp {
 
         /** The batch's encoding, read-only and not copied (it can be megabytes). */
         public java.nio.ByteBuffer encoding() {
-            return java.nio.ByteBuffer.wrap(encoded).asReadOnlyBuffer();
+            return java.nio.ByteBuffer.wrap(encoded, start, length).slice().asReadOnlyBuffer();
         }
 
         @Override
         public byte[] toBytes() {
-            return encoded.clone();
+            return Arrays.copyOfRange(encoded, start, start + length);
         }
 
         @Override
         public void writeTo(CanonicalWriter out) {
-            out.u32(encoded.length).fixed(encoded);
+            out.u32(length).fixed(encoded, start, length);
         }
 
         @Override
         public int encodedSizeBytes() {
-            return encoded.length;
+            return length;
         }
 
         public long dataBytes() {
@@ -342,9 +367,9 @@ public sealed interface ChunkOp {
         @Override
         public boolean equals(Object other) {
             return other instanceof WopBatch b && digest.equals(b.digest)
-                    && Arrays.equals(encoded, encoded.length - Signature.SIZE_BYTES,
-                    encoded.length, b.encoded, b.encoded.length - Signature.SIZE_BYTES,
-                    b.encoded.length);
+                    && Arrays.equals(encoded, start + length - Signature.SIZE_BYTES,
+                    start + length, b.encoded, b.start + b.length - Signature.SIZE_BYTES,
+                    b.start + b.length);
         }
 
         @Override
@@ -364,10 +389,20 @@ public sealed interface ChunkOp {
      * may keep {@code bytes} as its encoding: callers hand over an array they no longer change.
      */
     static ChunkOp decode(byte[] bytes) throws CodecException {
-        if (bytes.length > MAX_ENCODED_BYTES) {
-            throw new CodecException("chunk operation too large: " + bytes.length + " bytes");
+        return decode(CanonicalReader.of(bytes));
+    }
+
+    /**
+     * Decodes the operation that fills {@code in} exactly. A batch keeps its encoding in place,
+     * in {@code in}'s array (a whole frame, say): callers hand over an array they no longer
+     * change, and one that lives no longer than it must (a batch's pages are views of it).
+     */
+    static ChunkOp decode(CanonicalReader in) throws CodecException {
+        int start = in.position();
+        int encodedLength = in.remaining();
+        if (encodedLength > MAX_ENCODED_BYTES) {
+            throw new CodecException("chunk operation too large: " + encodedLength + " bytes");
         }
-        CanonicalReader in = CanonicalReader.of(bytes);
         int tag = in.u8("op tag");
         in.expectVersion(1, "chunk operation");
         long volume = in.u64Max("volume", Long.MAX_VALUE);
@@ -396,8 +431,8 @@ public sealed interface ChunkOp {
                     wops.add(Wop.decode(in));
                 }
                 in.fixed(Signature.SIZE_BYTES, "signature");
-                // The decoder's input is this op's own copy: the batch keeps it as its encoding.
-                yield new WopBatch(volume, chunk, session, owner, List.copyOf(wops), bytes, null);
+                yield new WopBatch(volume, chunk, session, owner, List.copyOf(wops), in.array(),
+                        start, encodedLength);
             }
             default -> throw new CodecException("unknown chunk operation tag " + tag);
         };

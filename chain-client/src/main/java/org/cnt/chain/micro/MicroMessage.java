@@ -302,7 +302,7 @@ public sealed interface MicroMessage {
         in.expectVersion(1, "micro-chain message");
         long chunk = in.u64Max("chunk", Long.MAX_VALUE);
         MicroMessage message = switch (tag) {
-            case 1 -> new Submit(chunk, ChunkOp.decode(in.bytes(ChunkOp.MAX_ENCODED_BYTES, "op")));
+            case 1 -> new Submit(chunk, ChunkOp.decode(in.sub(ChunkOp.MAX_ENCODED_BYTES, "op")));
             case 2 -> decodeProposal(chunk, in);
             case 3 -> new VoteMsg(chunk, Vote.decode(in));
             case 4 -> new Certificate(chunk, QuorumCert.decode(in));
@@ -336,7 +336,7 @@ public sealed interface MicroMessage {
         int count = boundedCount(in.u32("op count"), MicroBlock.MAX_OPS, "ops");
         List<ChunkOp> ops = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            ops.add(ChunkOp.decode(in.bytes(ChunkOp.MAX_ENCODED_BYTES, "op")));
+            ops.add(ChunkOp.decode(in.sub(ChunkOp.MAX_ENCODED_BYTES, "op")));
         }
         return new Proposal(chunk, block, ops);
     }

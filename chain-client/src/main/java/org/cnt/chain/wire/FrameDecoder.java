@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
+import java.util.Arrays;
 import java.util.List;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -20,13 +21,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     /** Frames this large are filled straight into their body as bytes arrive. */
     static final int DIRECT_FILL_BYTES = 64 << 10;
     /**
-     * Up to this large: the body is allocated when the header arrives, so a peer that announces
-     * a frame and sends nothing must not make us hold more (larger frames gather as they come).
+     * The body is allocated when the header arrives, up to this much (the largest operation
+     * with its framing, so a client's batch or a leader's proposal is copied out of the socket
+     * buffers once); a larger body grows as its bytes come. So a peer that announces a frame and
+     * sends nothing makes us hold this much at most, and one that sends makes us hold twice what
+     * it sent.
      */
-    static final int MAX_DIRECT_FILL_BYTES = 2 << 20;
+    static final int FILL_AHEAD_BYTES = (8 << 20) + (64 << 10);
     private final int maxFrameBytes;
     /** The body of a large frame being received, and how much of it has arrived. */
     private byte[] filling;
+    private int fillingLength;
     private int filled;
     private int fillingFlags;
 
@@ -67,12 +72,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                     + maxFrameBytes);
         }
         if (in.readableBytes() < Frames.HEADER_BYTES + length) {
-            if (length >= DIRECT_FILL_BYTES && length <= MAX_DIRECT_FILL_BYTES) {
+            if (length >= DIRECT_FILL_BYTES) {
                 // A megabyte frame arrives in many reads: copy each into the body once, instead
                 // of gathering the whole frame in the cumulation buffer first (which grows and
                 // copies as it goes) and copying it out again.
                 in.skipBytes(Frames.HEADER_BYTES);
-                filling = new byte[(int) length];
+                filling = new byte[(int) Math.min(length, FILL_AHEAD_BYTES)];
+                fillingLength = (int) length;
                 filled = 0;
                 fillingFlags = flags;
                 fill(in, out);
@@ -86,10 +92,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     private void fill(ByteBuf in, List<Object> out) {
-        int count = Math.min(in.readableBytes(), filling.length - filled);
-        in.readBytes(filling, filled, count);
-        filled += count;
-        if (filled == filling.length) {
+        while (in.isReadable() && filled < fillingLength) {
+            if (filled == filling.length) {
+                filling = Arrays.copyOf(filling, (int) Math.min(fillingLength,
+                        2L * filling.length));
+            }
+            int count = Math.min(in.readableBytes(), filling.length - filled);
+            in.readBytes(filling, filled, count);
+            filled += count;
+        }
+        if (filled == fillingLength) {
             byte[] body = filling;
             filling = null;
             out.add((fillingFlags & Frames.FLAG_LZ4) != 0 ? decompress(body) : body);

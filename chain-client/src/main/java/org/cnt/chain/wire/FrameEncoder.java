@@ -1,6 +1,7 @@
 package org.cnt.chain.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
@@ -28,6 +29,28 @@ public final class FrameEncoder extends MessageToByteEncoder<byte[]> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, byte[] body, ByteBuf out) {
+        write(body, out, maxFrameBytes, compressFromBytes);
+    }
+
+    /**
+     * The frame of {@code body} in a buffer of {@code alloc}'s, for a sender that writes one
+     * message to many connections: each gets {@link ByteBuf#retainedDuplicate()} of it, which
+     * this encoder passes through untouched, so the message is framed and copied out once.
+     */
+    public static ByteBuf frame(ByteBufAllocator alloc, byte[] body, int maxFrameBytes,
+                                int compressFromBytes) {
+        ByteBuf out = alloc.ioBuffer(Frames.HEADER_BYTES + 4 + body.length);
+        try {
+            write(body, out, maxFrameBytes, compressFromBytes);
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+    }
+
+    private static void write(byte[] body, ByteBuf out, int maxFrameBytes,
+                              int compressFromBytes) {
         if (body.length > maxFrameBytes) {
             throw new IllegalArgumentException("message of " + body.length
                     + " bytes exceeds the frame maximum " + maxFrameBytes);

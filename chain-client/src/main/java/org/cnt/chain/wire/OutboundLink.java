@@ -10,6 +10,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.function.BiConsumer;
 import org.cnt.chain.crypto.KeyPair;
@@ -75,18 +76,23 @@ public final class OutboundLink {
                 });
     }
 
-    /** Sends a {@link WireMessage}, or a body already encoded by {@link WireMessage#toBytes}. */
+    /**
+     * Sends a {@link WireMessage}, a body already encoded by {@link WireMessage#toBytes}, or a
+     * whole frame ({@link FrameEncoder#frame}), which the link owns from here: it is released
+     * once written or dropped.
+     */
     public synchronized void send(Object message) {
         if (ready && channel.isActive()) {
             if (!dropWhenSlow || channel.isWritable()) {
                 channel.writeAndFlush(message, channel.voidPromise());
             } else {
+                ReferenceCountUtil.release(message);
                 dropped++;
             }
             return;
         }
         if (backlog.size() >= maxBacklog) {
-            backlog.poll();
+            ReferenceCountUtil.release(backlog.poll());
             dropped++;
         }
         backlog.add(message);
@@ -105,6 +111,7 @@ public final class OutboundLink {
     }
 
     public synchronized void close() {
+        backlog.forEach(ReferenceCountUtil::release);
         backlog.clear();
         if (channel != null) {
             channel.close();

@@ -3,6 +3,7 @@ package org.cnt.chain.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -41,14 +42,19 @@ class WireCodecTest {
 
     /** A channel that hands decoded messages to the test instead of a logic handler. */
     static EmbeddedChannel decoding() {
+        return decoding(MAX);
+    }
+
+    static EmbeddedChannel decoding(int maxFrameBytes) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        channel.pipeline().addLast(new FrameDecoder(MAX), new FrameEncoder(MAX,
-                Frames.DEFAULT_COMPRESS_FROM_BYTES), WireCodec.INSTANCE, CloseOnError.INSTANCE);
+        channel.pipeline().addLast(new FrameDecoder(maxFrameBytes), new FrameEncoder(
+                maxFrameBytes, Frames.DEFAULT_COMPRESS_FROM_BYTES), WireCodec.INSTANCE,
+                CloseOnError.INSTANCE);
         return channel;
     }
 
     static ByteBuf encode(WireMessage message) {
-        EmbeddedChannel out = decoding();
+        EmbeddedChannel out = decoding(Frames.DEFAULT_MAX_FRAME_BYTES);
         out.writeOutbound(message);
         ByteBuf all = Unpooled.buffer();
         for (ByteBuf part; (part = out.readOutbound()) != null; ) {
@@ -139,6 +145,57 @@ class WireCodecTest {
             assertThat(received.get(i)).isEqualTo(sent.get(i).toBytes());
         }
         assertThat(in.isOpen()).isTrue();
+    }
+
+    @Test
+    void aFrameLargerThanItsFirstAllocationGrowsAsItArrivesAndDecodesWhole() {
+        Random random = new Random(23);
+        List<ChunkOp> ops = new ArrayList<>();
+        for (int op = 0; op < 2; op++) {
+            List<Wop> wops = new ArrayList<>();
+            for (int w = 0; w < 5; w++) {
+                byte[] data = new byte[Wop.MAX_DATA_BYTES];
+                random.nextBytes(data);
+                wops.add(new Wop(op, w + 1, 0, data));
+            }
+            ops.add(ChunkOp.WopBatch.sign(OWNER, 3, 9, Hash.ZERO, wops));
+        }
+        MicroBlock block = MicroBlock.propose(MEMBERS.get(1), 1, QuorumCert.genesis(9, 0), 1, 0,
+                Hash.ZERO, ops.stream().map(ChunkOp::digest).toList());
+        WireMessage large = new WireMessage.Micro(new MicroMessage.Proposal(9, block, ops));
+        ByteBuf wire = encode(large);
+        assertThat(wire.readableBytes()).isGreaterThan(FrameDecoder.FILL_AHEAD_BYTES);
+        wire.writeBytes(encode(new WireMessage.ReadRequest(5, 9, 0, 10, 0)));
+        EmbeddedChannel in = decoding(Frames.DEFAULT_MAX_FRAME_BYTES);
+        List<WireMessage> received = new ArrayList<>();
+        while (wire.isReadable()) {
+            in.writeInbound(wire.readRetainedSlice(Math.min(wire.readableBytes(), 300_000)));
+            for (WireMessage m; (m = in.readInbound()) != null; ) {
+                received.add(m);
+            }
+        }
+        assertThat(received).hasSize(2);
+        assertThat(received.get(0).toBytes()).isEqualTo(large.toBytes());
+        assertThat(((WireMessage.ReadRequest) received.get(1)).requestId()).isEqualTo(5);
+    }
+
+    @Test
+    void oneFrameWrittenToSeveralConnectionsReachesEachWholeAndIsFreedAfterTheLast() {
+        WireMessage message = proposal(256 << 10, new Random(8));
+        ByteBuf frame = FrameEncoder.frame(ByteBufAllocator.DEFAULT, message.toBytes(), MAX,
+                Frames.DEFAULT_COMPRESS_FROM_BYTES);
+        List<EmbeddedChannel> links = List.of(channel(), channel(), channel());
+        for (EmbeddedChannel link : links) {
+            link.writeOutbound(frame.retainedDuplicate());
+        }
+        frame.release();
+        for (EmbeddedChannel link : links) {
+            ByteBuf sent = link.readOutbound();
+            EmbeddedChannel in = decoding();
+            in.writeInbound(sent);
+            assertThat(((WireMessage) in.readInbound()).toBytes()).isEqualTo(message.toBytes());
+        }
+        assertThat(frame.refCnt()).isZero();
     }
 
     @Test

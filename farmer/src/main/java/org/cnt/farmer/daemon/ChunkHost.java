@@ -358,11 +358,11 @@ final class ChunkHost implements AutoCloseable {
     }
 
     private void handle(List<ReplicaOutput> outputs) {
-        for (ReplicaOutput output : outputs) {
-            switch (output) {
+        for (int i = 0; i < outputs.size(); i++) {
+            switch (outputs.get(i)) {
                 case ReplicaOutput.Send send -> {
                     if (send.to() < config.groupSize()) {
-                        outbox.toPeer(config.members().get(send.to()), send.message());
+                        i = sendToPeers(outputs, i);
                     } else {
                         outbox.toClient(send.to(), new WireMessage.Micro(send.message()));
                     }
@@ -373,6 +373,24 @@ final class ChunkHost implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Sends the message of {@code outputs[first]} to that member and to every member the sends
+     * right after it address with the same message (a broadcast), in one call, so it is encoded
+     * once; returns the index of the last of them.
+     */
+    private int sendToPeers(List<ReplicaOutput> outputs, int first) {
+        MicroMessage message = ((ReplicaOutput.Send) outputs.get(first)).message();
+        List<PublicKey> members = new ArrayList<>(config.groupSize());
+        int last = first;
+        while (last < outputs.size() && outputs.get(last) instanceof ReplicaOutput.Send send
+                && send.message() == message && send.to() < config.groupSize()) {
+            members.add(config.members().get(send.to()));
+            last++;
+        }
+        outbox.toPeers(members, message);
+        return last - 1;
     }
 
     private void persist(ReplicaOutput.Persist persist) {

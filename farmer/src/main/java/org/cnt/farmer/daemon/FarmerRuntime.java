@@ -326,8 +326,8 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
     }
 
     @Override
-    public void toPeer(PublicKey member, MicroMessage message) {
-        peers.send(member, message);
+    public void toPeers(List<PublicKey> members, MicroMessage message) {
+        peers.send(members, message);
     }
 
     @Override

@@ -1,19 +1,25 @@
 package org.cnt.farmer.daemon;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.crypto.PublicKey;
 import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.wire.FrameEncoder;
+import org.cnt.chain.wire.Frames;
 import org.cnt.chain.wire.OutboundLink;
 import org.cnt.chain.wire.WireMessage;
 
 /**
  * One link per peer farmer, shared by every chunk both serve, used to send only (a peer answers
  * over its own link to us). Links drop what a slow or absent peer cannot take; the protocol
- * resends what matters. A replica broadcasts the same message to each member in turn, so the
- * last encoding is kept per thread and reused.
+ * resends what matters. A message for several members (a leader's proposal: megabytes) is
+ * encoded and framed once, into one buffer every link writes from.
  */
 final class PeerLinks implements AutoCloseable {
     private static final int MAX_BACKLOG = 1024;
@@ -23,11 +29,6 @@ final class PeerLinks implements AutoCloseable {
     private final KeyPair key;
     private final EventLoopGroup group;
     private final int maxFrameBytes;
-    private final ThreadLocal<Encoded> lastEncoded = new ThreadLocal<>();
-
-    private record Encoded(MicroMessage message, byte[] body) {
-    }
-
     PeerLinks(AtomicReference<ChainView> view, KeyPair key, EventLoopGroup group,
               int maxFrameBytes) {
         this.view = view;
@@ -36,18 +37,29 @@ final class PeerLinks implements AutoCloseable {
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    void send(org.cnt.chain.crypto.PublicKey member, MicroMessage message) {
-        String endpoint = view.get().endpoint(member);
-        if (endpoint == null) {
-            return;
+    void send(List<PublicKey> members, MicroMessage message) {
+        ChainView chain = view.get();
+        ByteBuf frame = null;
+        try {
+            for (PublicKey member : members) {
+                String endpoint = chain.endpoint(member);
+                if (endpoint == null) {
+                    continue;
+                }
+                if (frame == null) {
+                    frame = FrameEncoder.frame(ByteBufAllocator.DEFAULT,
+                            new WireMessage.Micro(message).toBytes(), maxFrameBytes,
+                            Frames.DEFAULT_COMPRESS_FROM_BYTES);
+                }
+                links.computeIfAbsent(endpoint, e -> new OutboundLink(e, key, group,
+                        maxFrameBytes, MAX_BACKLOG, RETRY_MS, true, (from, reply) -> { }))
+                        .send(frame.retainedDuplicate());
+            }
+        } finally {
+            if (frame != null) {
+                frame.release();
+            }
         }
-        Encoded last = lastEncoded.get();
-        if (last == null || last.message() != message) {
-            last = new Encoded(message, new WireMessage.Micro(message).toBytes());
-            lastEncoded.set(last);
-        }
-        links.computeIfAbsent(endpoint, e -> new OutboundLink(e, key, group, maxFrameBytes,
-                MAX_BACKLOG, RETRY_MS, true, (from, reply) -> { })).send(last.body());
     }
 
     long dropped() {
