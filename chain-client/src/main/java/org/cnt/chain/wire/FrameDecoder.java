@@ -2,6 +2,7 @@ package org.cnt.chain.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -29,6 +30,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
      */
     static final int FILL_AHEAD_BYTES = (8 << 20) + (64 << 10);
     private final int maxFrameBytes;
+    /** The largest frame taken now: smaller until the peer has said who it is, on an acceptor. */
+    private int admittedFrameBytes;
     /** The body of a large frame being received, and how much of it has arrived. */
     private byte[] filling;
     private int fillingLength;
@@ -36,10 +39,29 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private int fillingFlags;
 
     public FrameDecoder(int maxFrameBytes) {
+        this(maxFrameBytes, false);
+    }
+
+    /**
+     * @param untilTrusted take frames of at most {@link Frames#MAX_HELLO_FRAME_BYTES} until
+     *                     {@link #trust} is called: an acceptor does not hold megabytes for a
+     *                     stranger that has not signed its hello
+     */
+    public FrameDecoder(int maxFrameBytes, boolean untilTrusted) {
         if (maxFrameBytes < 16) {
             throw new IllegalArgumentException("maximum frame too small: " + maxFrameBytes);
         }
         this.maxFrameBytes = maxFrameBytes;
+        this.admittedFrameBytes = untilTrusted
+                ? Math.min(maxFrameBytes, Frames.MAX_HELLO_FRAME_BYTES) : maxFrameBytes;
+    }
+
+    /** The connection's peer is known now: it may send frames up to the full maximum. */
+    public static void trust(ChannelPipeline pipeline) {
+        FrameDecoder decoder = pipeline.get(FrameDecoder.class);
+        if (decoder != null) {
+            decoder.admittedFrameBytes = decoder.maxFrameBytes;
+        }
     }
 
     @Override
@@ -67,9 +89,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         if ((flags & ~Frames.FLAG_LZ4) != 0) {
             throw new CorruptedFrameException("unknown frame flags 0x" + Integer.toHexString(flags));
         }
-        if (length > maxFrameBytes) {
+        if (length > admittedFrameBytes) {
             throw new TooLongFrameException("frame of " + length + " bytes exceeds the maximum "
-                    + maxFrameBytes);
+                    + admittedFrameBytes + (admittedFrameBytes < maxFrameBytes
+                    ? " before a signed hello" : ""));
         }
         if (in.readableBytes() < Frames.HEADER_BYTES + length) {
             if (length >= DIRECT_FILL_BYTES) {

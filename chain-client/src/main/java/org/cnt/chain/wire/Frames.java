@@ -21,6 +21,8 @@ public final class Frames {
     public static final int DEFAULT_MAX_FRAME_BYTES = (64 << 20) + 1024;
     /** Bodies from this size on are offered to lz4; encrypted pages rarely shrink, text does. */
     public static final int DEFAULT_COMPRESS_FROM_BYTES = 64 << 10;
+    /** What an acceptor takes before the dialer's signed hello: a hello fits with room. */
+    public static final int MAX_HELLO_FRAME_BYTES = 1024;
 
     private Frames() {
     }

@@ -199,6 +199,44 @@ class WireCodecTest {
     }
 
     @Test
+    void anAcceptorTakesNoMoreThanAHelloFromAStrangerAndEverythingOnceItTrustsThePeer() {
+        byte[] nonce = new byte[WireMessage.NONCE_BYTES];
+        WireMessage hello = WireMessage.Hello.answer(OWNER, nonce);
+        ByteBuf helloThenProposal = encode(hello);
+        helloThenProposal.writeBytes(encode(proposal(4096, new Random(5))));
+
+        EmbeddedChannel stranger = accepting();
+        stranger.writeInbound(helloThenProposal.retainedDuplicate());
+        assertThat(((WireMessage) stranger.readInbound()).toBytes()).isEqualTo(hello.toBytes());
+        assertThat((Object) stranger.readInbound()).isNull();
+        assertThat(stranger.isOpen()).isFalse();
+
+        EmbeddedChannel known = accepting();
+        known.pipeline().addBefore("close-on-error", "trusting",
+                new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx,
+                                            Object message) {
+                        if (message instanceof WireMessage.Hello) {
+                            FrameDecoder.trust(ctx.pipeline());
+                        }
+                        ctx.fireChannelRead(message);
+                    }
+                });
+        known.writeInbound(helloThenProposal);
+        assertThat((Object) known.readInbound()).isInstanceOf(WireMessage.Hello.class);
+        assertThat((Object) known.readInbound()).isInstanceOf(WireMessage.Micro.class);
+        assertThat(known.isOpen()).isTrue();
+    }
+
+    private static EmbeddedChannel accepting() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(new FrameDecoder(MAX, true), WireCodec.INSTANCE);
+        channel.pipeline().addLast("close-on-error", CloseOnError.INSTANCE);
+        return channel;
+    }
+
+    @Test
     void pipelinedFramesInOneBufferAllDecodeInOrder() {
         ByteBuf wire = Unpooled.buffer();
         for (int id = 0; id < 20; id++) {

@@ -5,6 +5,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import java.security.SecureRandom;
 import org.cnt.chain.crypto.PublicKey;
 import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.wire.FrameDecoder;
 import org.cnt.chain.wire.WireMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ final class InboundHandler extends SimpleChannelInboundHandler<WireMessage> {
             if (message instanceof WireMessage.Hello hello && hello.verify(nonce)) {
                 peer = hello.key();
                 clientId = clients.register(ctx.channel());
+                FrameDecoder.trust(ctx.pipeline());
                 return;
             }
             refuse(ctx, "the first message must be a hello signed over this connection's nonce");

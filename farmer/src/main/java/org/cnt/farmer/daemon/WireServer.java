@@ -25,7 +25,7 @@ final class WireServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        WirePipeline.install(ch.pipeline(), maxFrameBytes,
+                        WirePipeline.installAccepting(ch.pipeline(), maxFrameBytes,
                                 new InboundHandler(hosts, clients));
                     }
                 });
