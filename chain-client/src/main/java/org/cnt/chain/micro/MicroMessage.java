@@ -1,5 +1,6 @@
 package org.cnt.chain.micro;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.cnt.chain.codec.CanonicalReader;
@@ -48,6 +49,31 @@ public sealed interface MicroMessage {
     }
 
     /**
+     * {@link #toBytes} as parts to be written in order: a message that carries Wop batches
+     * (megabytes) gives each batch's own encoding, read-only and not copied.
+     */
+    default List<ByteBuffer> encodingParts() {
+        return List.of(ByteBuffer.wrap(toBytes()));
+    }
+
+    /** {@code head} (the encoding up to the operations), then each operation with its length. */
+    private static List<ByteBuffer> partsWithOps(CanonicalWriter head, List<ChunkOp> ops) {
+        List<ByteBuffer> parts = new ArrayList<>(1 + 2 * ops.size());
+        parts.add(ByteBuffer.wrap(head.buffer(), 0, head.sizeBytes()));
+        for (ChunkOp op : ops) {
+            if (op instanceof ChunkOp.WopBatch batch) {
+                parts.add(ByteBuffer.allocate(4).putInt(0, batch.encodedSizeBytes()));
+                parts.add(batch.encoding());
+            } else {
+                CanonicalWriter small = new CanonicalWriter(8 + op.encodedSizeBytes());
+                op.writeTo(small);
+                parts.add(ByteBuffer.wrap(small.buffer(), 0, small.sizeBytes()));
+            }
+        }
+        return parts;
+    }
+
+    /**
      * The membership epoch a member's message belongs to, so a farmer that runs two epochs of a
      * chunk during a handover routes it to the right one; -1 for messages of no epoch (client
      * operations and notices, snapshot requests).
@@ -79,6 +105,12 @@ public sealed interface MicroMessage {
             out.u64(chunkId);
             op.writeTo(out);
         }
+
+        @Override
+        public List<ByteBuffer> encodingParts() {
+            return partsWithOps(new CanonicalWriter(16).u8(tag()).u8(1).u64(chunkId),
+                    List.of(op));
+        }
     }
 
     /** A leader's block with the operations it orders. */
@@ -101,6 +133,12 @@ public sealed interface MicroMessage {
             for (ChunkOp op : ops) {
                 op.writeTo(out);
             }
+        }
+
+        @Override
+        public List<ByteBuffer> encodingParts() {
+            return partsWithOps(new CanonicalWriter(16 + block.encodedSizeBytes()).u8(tag())
+                    .u8(1).u64(chunkId).write(block).u32(ops.size()), ops);
         }
     }
 

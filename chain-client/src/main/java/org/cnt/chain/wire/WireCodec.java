@@ -17,7 +17,7 @@ public final class WireCodec extends MessageToMessageCodec<byte[], WireMessage> 
 
     @Override
     protected void encode(ChannelHandlerContext ctx, WireMessage message, List<Object> out) {
-        out.add(message.toBytes());
+        out.add(FrameBody.of(message));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.cnt.chain.wire;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +34,14 @@ public sealed interface WireMessage {
         CanonicalWriter out = new CanonicalWriter().u8(tag());
         encodeBody(out);
         return out.toByteArray();
+    }
+
+    /**
+     * {@link #toBytes} as parts to be written in order: the Wop batches of a micro-chain
+     * message are their own encodings, read-only and not copied into one array first.
+     */
+    default List<ByteBuffer> encodingParts() {
+        return List.of(ByteBuffer.wrap(toBytes()));
     }
 
     /** Sent by the accepting side as soon as a connection opens. */
@@ -89,6 +98,20 @@ public sealed interface WireMessage {
             int start = out.beginLength();
             message.encodeTo(out);
             out.endLength(start);
+        }
+
+        @Override
+        public List<ByteBuffer> encodingParts() {
+            List<ByteBuffer> inner = message.encodingParts();
+            long length = 0;
+            for (ByteBuffer part : inner) {
+                length += part.remaining();
+            }
+            List<ByteBuffer> parts = new ArrayList<>(inner.size() + 1);
+            parts.add(ByteBuffer.wrap(new CanonicalWriter(5).u8(tag())
+                    .u32((int) Math.min(length, Integer.MAX_VALUE)).toByteArray()));
+            parts.addAll(inner);
+            return parts;
         }
     }
 

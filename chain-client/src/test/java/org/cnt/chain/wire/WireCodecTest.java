@@ -182,7 +182,7 @@ class WireCodecTest {
     @Test
     void oneFrameWrittenToSeveralConnectionsReachesEachWholeAndIsFreedAfterTheLast() {
         WireMessage message = proposal(256 << 10, new Random(8));
-        ByteBuf frame = FrameEncoder.frame(ByteBufAllocator.DEFAULT, message.toBytes(), MAX,
+        ByteBuf frame = FrameEncoder.frame(ByteBufAllocator.DEFAULT, FrameBody.of(message), MAX,
                 Frames.DEFAULT_COMPRESS_FROM_BYTES);
         List<EmbeddedChannel> links = List.of(channel(), channel(), channel());
         for (EmbeddedChannel link : links) {
@@ -234,6 +234,28 @@ class WireCodecTest {
         channel.pipeline().addLast(new FrameDecoder(MAX, true), WireCodec.INSTANCE);
         channel.pipeline().addLast("close-on-error", CloseOnError.INSTANCE);
         return channel;
+    }
+
+    @Test
+    void aMessageWrittenInPartsIsExactlyItsEncoding() {
+        Random random = new Random(31);
+        ChunkOp open = ChunkOp.OpenSession.sign(OWNER, 3, 9, Hash.ZERO);
+        byte[] data = new byte[5000];
+        random.nextBytes(data);
+        ChunkOp batch = ChunkOp.WopBatch.sign(OWNER, 3, 9, Hash.ZERO,
+                List.of(new Wop(1, 1, 0, data), new Wop(1, 2, 8192, data)));
+        MicroBlock block = MicroBlock.propose(MEMBERS.get(1), 1, QuorumCert.genesis(9, 0), 1, 0,
+                Hash.ZERO, List.of(open.digest(), batch.digest()));
+        List<WireMessage> messages = List.of(
+                new WireMessage.Micro(new MicroMessage.Proposal(9, block, List.of(open, batch))),
+                new WireMessage.Micro(new MicroMessage.Submit(9, batch)),
+                new WireMessage.Micro(new MicroMessage.Submit(9, open)),
+                new WireMessage.ReadRequest(7, 9, 4096, 100, 3));
+        for (WireMessage message : messages) {
+            FrameBody body = FrameBody.of(message);
+            assertThat(body.toArray()).as("%s", message).isEqualTo(message.toBytes());
+            assertThat(body.length()).isEqualTo(message.toBytes().length);
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.crypto.PublicKey;
 import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.wire.FrameBody;
 import org.cnt.chain.wire.FrameEncoder;
 import org.cnt.chain.wire.Frames;
 import org.cnt.chain.wire.OutboundLink;
@@ -48,7 +49,7 @@ final class PeerLinks implements AutoCloseable {
                 }
                 if (frame == null) {
                     frame = FrameEncoder.frame(ByteBufAllocator.DEFAULT,
-                            new WireMessage.Micro(message).toBytes(), maxFrameBytes,
+                            FrameBody.of(new WireMessage.Micro(message)), maxFrameBytes,
                             Frames.DEFAULT_COMPRESS_FROM_BYTES);
                 }
                 links.computeIfAbsent(endpoint, e -> new OutboundLink(e, key, group,

@@ -7,7 +7,6 @@ import org.cnt.chain.codec.CanonicalReader;
 import org.cnt.chain.codec.CanonicalWriter;
 import org.cnt.chain.codec.CodecException;
 import org.cnt.chain.crypto.Hash;
-import org.cnt.chain.micro.ChunkOp;
 import org.cnt.chain.micro.MicroBlock;
 import org.cnt.chain.micro.MicroMessage;
 import org.cnt.chain.micro.QuorumCert;
@@ -26,28 +25,15 @@ final class WalCodec {
      * array): the header, then each operation, a Wop batch as its own encoding, not a copy.
      */
     static List<ByteBuffer> encodeParts(long chunkId, WalEntry.BlockEntry b) {
-        MicroMessage.Proposal proposal = new MicroMessage.Proposal(chunkId, b.block(), b.ops());
-        CanonicalWriter head = new CanonicalWriter(64 + b.block().encodedSizeBytes()).u8(1)
-                .u32(0).u8(proposal.tag()).u8(1).u64(chunkId).write(b.block())
-                .u32(b.ops().size());
-        List<ByteBuffer> parts = new ArrayList<>(1 + 2 * b.ops().size());
-        parts.add(ByteBuffer.wrap(head.buffer(), 0, head.sizeBytes()));
-        for (ChunkOp op : b.ops()) {
-            if (op instanceof ChunkOp.WopBatch batch) {
-                parts.add(ByteBuffer.allocate(4).putInt(0, batch.encodedSizeBytes()));
-                parts.add(batch.encoding());
-            } else {
-                CanonicalWriter small = new CanonicalWriter(8 + op.encodedSizeBytes());
-                op.writeTo(small);
-                parts.add(ByteBuffer.wrap(small.buffer(), 0, small.sizeBytes()));
-            }
-        }
-        long length = -5;
-        for (ByteBuffer part : parts) {
+        List<ByteBuffer> proposal = new MicroMessage.Proposal(chunkId, b.block(), b.ops())
+                .encodingParts();
+        long length = 0;
+        for (ByteBuffer part : proposal) {
             length += part.remaining();
         }
-        // The proposal's length prefix (big-endian, as CanonicalWriter writes it).
-        ByteBuffer.wrap(head.buffer()).putInt(1, (int) length);
+        List<ByteBuffer> parts = new ArrayList<>(1 + proposal.size());
+        parts.add(ByteBuffer.wrap(new CanonicalWriter(5).u8(1).u32((int) length).toByteArray()));
+        parts.addAll(proposal);
         return parts;
     }
 
