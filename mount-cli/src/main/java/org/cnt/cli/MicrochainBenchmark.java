@@ -175,8 +175,8 @@ final class MicrochainBenchmark {
                     for (int w = 0; w < perBatch; w++) {
                         int offset = (round * perBatch + w) * wopBytes;
                         int from = (int) ((wops * wopBytes) % (random.length - wopBytes));
-                        batch.add(new Wop(slice.index(), nextSeq[s]++, offset,
-                                Arrays.copyOfRange(random, from, from + wopBytes)));
+                        batch.add(new Wop(slice.index(), nextSeq[s]++, offset, random, from,
+                                wopBytes));
                         wops++;
                     }
                     long submitted = System.nanoTime();

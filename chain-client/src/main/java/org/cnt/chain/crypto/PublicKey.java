@@ -13,6 +13,12 @@ public final class PublicKey {
     public static final PublicKey ZERO = new PublicKey(new byte[SIZE_BYTES]);
 
     private final byte[] bytes;
+    /**
+     * The key as a curve point, decoded on first use: decoding costs a fair part of a
+     * verification, and a member's key verifies thousands of votes (racing threads may both
+     * decode it).
+     */
+    private volatile Ed25519PublicKeyParameters point;
 
     private PublicKey(byte[] bytes) {
         this.bytes = bytes;
@@ -43,8 +49,13 @@ public final class PublicKey {
             return false;
         }
         try {
+            Ed25519PublicKeyParameters decoded = point;
+            if (decoded == null) {
+                decoded = new Ed25519PublicKeyParameters(bytes, 0);
+                point = decoded;
+            }
             Ed25519Signer verifier = new Ed25519Signer();
-            verifier.init(false, new Ed25519PublicKeyParameters(bytes, 0));
+            verifier.init(false, decoded);
             verifier.update(message, 0, message.length);
             return verifier.verifySignature(signature);
         } catch (IllegalArgumentException e) {

@@ -34,11 +34,15 @@ public final class Wop implements Encodable {
         this(sliceIndex, sliceSeq, offsetBytes, data, 0, data.length);
     }
 
-    private Wop(int sliceIndex, long sliceSeq, int offsetBytes, byte[] buffer, int dataOffset,
-                int dataLength) {
-        if (sliceIndex < 0 || sliceSeq < 1 || offsetBytes < 0 || dataLength == 0
+    /**
+     * A Wop of {@code buffer[dataOffset, dataOffset + dataLength)}, kept in place (a writer's
+     * buffer holding many writes is not copied per write): the caller no longer changes it.
+     */
+    public Wop(int sliceIndex, long sliceSeq, int offsetBytes, byte[] buffer, int dataOffset,
+               int dataLength) {
+        if (sliceIndex < 0 || sliceSeq < 1 || offsetBytes < 0 || dataLength <= 0
                 || dataLength > MAX_DATA_BYTES || dataOffset < 0
-                || dataOffset + dataLength > buffer.length) {
+                || dataOffset > buffer.length - dataLength) {
             throw new IllegalArgumentException("bad Wop: slice " + sliceIndex + " seq " + sliceSeq
                     + " offset " + offsetBytes + " length " + dataLength);
         }

@@ -127,6 +127,28 @@ class MicroCodecPropertiesTest {
     }
 
     @Property(tries = 100)
+    void aWopOverPartOfABufferIsTheWopOfThoseBytes(@ForAll @IntRange(min = 0, max = 900) int from,
+                                                   @ForAll @IntRange(min = 1, max = 100) int length,
+                                                   @ForAll long seed) {
+        byte[] buffer = new byte[1000];
+        new java.util.Random(seed).nextBytes(buffer);
+        Wop inPlace = new Wop(2, 5, 4096, buffer, from, length);
+        Wop copied = new Wop(2, 5, 4096, java.util.Arrays.copyOfRange(buffer, from,
+                from + length));
+        assertThat(inPlace).isEqualTo(copied);
+        assertThat(inPlace.data()).isEqualTo(copied.data());
+        assertThat(ChunkOp.WopBatch.sign(OWNER, 3, 9, SESSION, List.of(inPlace)).toBytes())
+                .isEqualTo(ChunkOp.WopBatch.sign(OWNER, 3, 9, SESSION, List.of(copied))
+                        .toBytes());
+        for (int[] bad : new int[][] {{from, -length}, {-1, length}, {1000 - length + 1, length},
+                {Integer.MAX_VALUE, length}}) {
+            assertThatThrownBy(
+                    () -> new Wop(2, 5, 4096, buffer, bad[0], bad[1]))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Property(tries = 100)
     void aSignedBatchAndItsDecodedCopyAgreeOnDigestSignatureAndBytes(
             @ForAll @IntRange(min = 1, max = 20) int count, @ForAll long seed) throws CodecException {
         java.util.Random random = new java.util.Random(seed);
