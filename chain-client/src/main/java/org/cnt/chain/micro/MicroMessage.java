@@ -56,6 +56,24 @@ public sealed interface MicroMessage {
         return List.of(ByteBuffer.wrap(toBytes()));
     }
 
+    /**
+     * A one-byte {@code tag}, the u32 length of this message's encoding, then its
+     * {@link #encodingParts}: this message as a tagged, length-prefixed field of a larger
+     * encoding (a wire frame's body, a log entry).
+     */
+    default List<ByteBuffer> encodingPartsPrefixed(int tag) {
+        List<ByteBuffer> inner = encodingParts();
+        long length = 0;
+        for (ByteBuffer part : inner) {
+            length += part.remaining();
+        }
+        List<ByteBuffer> parts = new ArrayList<>(inner.size() + 1);
+        parts.add(ByteBuffer.wrap(new CanonicalWriter(5).u8(tag)
+                .u32((int) Math.min(length, Integer.MAX_VALUE)).toByteArray()));
+        parts.addAll(inner);
+        return parts;
+    }
+
     /** {@code head} (the encoding up to the operations), then each operation with its length. */
     private static List<ByteBuffer> partsWithOps(CanonicalWriter head, List<ChunkOp> ops) {
         List<ByteBuffer> parts = new ArrayList<>(1 + 2 * ops.size());

@@ -102,16 +102,7 @@ public sealed interface WireMessage {
 
         @Override
         public List<ByteBuffer> encodingParts() {
-            List<ByteBuffer> inner = message.encodingParts();
-            long length = 0;
-            for (ByteBuffer part : inner) {
-                length += part.remaining();
-            }
-            List<ByteBuffer> parts = new ArrayList<>(inner.size() + 1);
-            parts.add(ByteBuffer.wrap(new CanonicalWriter(5).u8(tag())
-                    .u32((int) Math.min(length, Integer.MAX_VALUE)).toByteArray()));
-            parts.addAll(inner);
-            return parts;
+            return message.encodingPartsPrefixed(tag());
         }
     }
 

@@ -1,7 +1,6 @@
 package org.cnt.farmer.store;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import org.cnt.chain.codec.CanonicalReader;
 import org.cnt.chain.codec.CanonicalWriter;
@@ -25,16 +24,7 @@ final class WalCodec {
      * array): the header, then each operation, a Wop batch as its own encoding, not a copy.
      */
     static List<ByteBuffer> encodeParts(long chunkId, WalEntry.BlockEntry b) {
-        List<ByteBuffer> proposal = new MicroMessage.Proposal(chunkId, b.block(), b.ops())
-                .encodingParts();
-        long length = 0;
-        for (ByteBuffer part : proposal) {
-            length += part.remaining();
-        }
-        List<ByteBuffer> parts = new ArrayList<>(1 + proposal.size());
-        parts.add(ByteBuffer.wrap(new CanonicalWriter(5).u8(1).u32((int) length).toByteArray()));
-        parts.addAll(proposal);
-        return parts;
+        return new MicroMessage.Proposal(chunkId, b.block(), b.ops()).encodingPartsPrefixed(1);
     }
 
     static byte[] encode(long chunkId, WalEntry entry) {
