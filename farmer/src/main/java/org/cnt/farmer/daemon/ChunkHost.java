@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.cnt.chain.codec.CodecException;
 import org.cnt.chain.crypto.Hash;
@@ -66,6 +69,12 @@ final class ChunkHost implements AutoCloseable {
     private final ChunkLog chunkLog;
     private final ReplicaFile file;
     private final EventExecutor executor;
+    private final Executor logReader;
+    /**
+     * A peer's catch-up reply being read from the log: one at a time per peer, so a peer asking
+     * again and again (or a Byzantine one) cannot queue up disk reads without bound.
+     */
+    private final AtomicBoolean[] servingFromLog;
     private final Outbox outbox;
     private final ReadService reads;
     private final AtomicInteger queued = new AtomicInteger();
@@ -98,11 +107,17 @@ final class ChunkHost implements AutoCloseable {
     }
 
     private ChunkHost(ReplicaConfig config, ChunkLog chunkLog, ReplicaFile file,
-                      EventExecutor executor, Outbox outbox, ReadService reads) {
+                      EventExecutor executor, Executor logReader,
+                      Outbox outbox, ReadService reads) {
         this.config = config;
         this.chunkLog = chunkLog;
         this.file = file;
         this.executor = executor;
+        this.logReader = logReader;
+        this.servingFromLog = new AtomicBoolean[config.groupSize()];
+        for (int i = 0; i < servingFromLog.length; i++) {
+            servingFromLog[i] = new AtomicBoolean();
+        }
         this.outbox = outbox;
         this.reads = reads;
     }
@@ -114,7 +129,8 @@ final class ChunkHost implements AutoCloseable {
      */
     static ChunkHost open(ReplicaConfig config, boolean joining, ReplicaStore store,
                           Path chunkDir, EventExecutor executor,
-                          java.util.concurrent.Executor fileWriter, Outbox outbox,
+                          java.util.concurrent.Executor fileWriter,
+                          Executor logReader, Outbox outbox,
                           ReadService reads) throws FarmerException {
         ChunkGeometry geometry = config.geometry();
         Path path = chunkDir.resolve(config.chunkId() + "-" + config.epoch() + ".replica");
@@ -131,7 +147,8 @@ final class ChunkHost implements AutoCloseable {
                 chunkLog.saveGroup(config.members());
             }
             ChunkHost host = new ChunkHost(config, chunkLog,
-                    new ReplicaFile(file, geometry, fileWriter), executor, outbox, reads);
+                    new ReplicaFile(file, geometry, fileWriter), executor, logReader, outbox,
+                    reads);
             host.recover(joining);
             return host;
         } catch (FarmerException | IOException | CodecException | RuntimeException e) {
@@ -368,6 +385,7 @@ final class ChunkHost implements AutoCloseable {
                     }
                 }
                 case ReplicaOutput.Persist persist -> persist(persist);
+                case ReplicaOutput.ServeLogged serve -> serveLogged(serve);
                 case ReplicaOutput.Commit commit -> {
                     // The state holds the block's pages until they reach the file.
                 }
@@ -391,6 +409,30 @@ final class ChunkHost implements AutoCloseable {
         }
         outbox.toPeers(members, message);
         return last - 1;
+    }
+
+    private void serveLogged(ReplicaOutput.ServeLogged serve) {
+        AtomicBoolean busy = servingFromLog[serve.to()];
+        if (!busy.compareAndSet(false, true)) {
+            return;
+        }
+        var reader = chunkLog.blockReader(serve.blocks().stream()
+                .map(ReplicaOutput.LoggedBlock::hash).toList());
+        PublicKey peer = config.members().get(serve.to());
+        try {
+            logReader.execute(() -> {
+                try {
+                    MicroMessage.BlockResponse reply = serve.reply(reader);
+                    if (reply != null && !closed) {
+                        outbox.toPeers(List.of(peer), reply);
+                    }
+                } finally {
+                    busy.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            busy.set(false);
+        }
     }
 
     private void persist(ReplicaOutput.Persist persist) {
@@ -421,7 +463,7 @@ final class ChunkHost implements AutoCloseable {
         if (!closed) {
             try {
                 executor.execute(task);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 log.debug("chunk {}: closed before a file task finished", config.chunkId());
             }
         }
@@ -480,6 +522,7 @@ final class ChunkHost implements AutoCloseable {
             if (!closed && height > checkpointHeight) {
                 checkpointHeight = height;
                 chunkLog.checkpoint(next, null);
+                replica.onLogTrimmed(height);
             }
         }));
     }

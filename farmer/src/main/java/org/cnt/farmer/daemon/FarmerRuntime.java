@@ -53,6 +53,10 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
     private final java.util.concurrent.ExecutorService fileWriter =
             java.util.concurrent.Executors.newSingleThreadExecutor(
                     r -> Thread.ofPlatform().name("replica-file-writer").unstarted(r));
+    /** Reads logged blocks back for peers that catch up, away from the votes and the files. */
+    private final java.util.concurrent.ExecutorService logReader =
+            java.util.concurrent.Executors.newSingleThreadExecutor(
+                    r -> Thread.ofPlatform().name("replica-log-reader").unstarted(r));
     private final ChunkHosts hosts = new ChunkHosts();
     /** When a replica of a group this farmer left was sealed, by chunk. */
     private final Map<Long, Long> leftSealedAtMs = new ConcurrentHashMap<>();
@@ -273,7 +277,7 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
             }
             ChunkHost reopened = ChunkHost.open(replicaConfig(current, chunkId, epoch, group,
                     self), epoch > org.cnt.chain.types.Chunk.FIRST_EPOCH, store, chunkDir,
-                    replicaThreads.next(), fileWriter, this, reads);
+                    replicaThreads.next(), fileWriter, logReader, this, reads);
             reopened.start(config.tickMs());
             log.info("chunk {}: reopened epoch {} after a restart during its handover; sealing "
                     + "it", chunkId, epoch);
@@ -308,7 +312,7 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
         boolean inherits = chunk.epoch() > org.cnt.chain.types.Chunk.FIRST_EPOCH;
         try {
             ChunkHost host = ChunkHost.open(replicaConfig, inherits, store, chunkDir,
-                    replicaThreads.next(), fileWriter, this, reads);
+                    replicaThreads.next(), fileWriter, logReader, this, reads);
             hosts.currentHosts().put(chunk.id(), host);
             host.start(config.tickMs());
             if (existing != null) {
@@ -389,8 +393,11 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
         replicaThreads.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
                 .syncUninterruptibly();
         fileWriter.shutdown();
+        logReader.shutdown();
         try {
             fileWriter.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            // No read may reach the database once it is closed.
+            logReader.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

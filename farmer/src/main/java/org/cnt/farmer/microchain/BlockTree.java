@@ -10,11 +10,12 @@ import java.util.TreeMap;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.micro.ChunkOp;
 import org.cnt.chain.micro.MicroBlock;
+import org.cnt.chain.micro.QuorumCert;
 
 /**
- * A replica's blocks: the committed chain (its state, its hashes, and a window of recent blocks
- * kept for peers that catch up) and the uncommitted blocks above it, which may fork until one
- * branch commits. Each uncommitted block remembers the chunk metadata after it, so proposals on
+ * A replica's blocks: the committed chain (its state, its hashes, the headers of recent blocks,
+ * and the operations of the newest few, kept for peers that are barely behind) and the
+ * uncommitted blocks above it, which may fork until one branch commits. Each uncommitted block remembers the chunk metadata after it, so proposals on
  * top of it are validated without applying anything to the chunk.
  */
 final class BlockTree {
@@ -24,15 +25,24 @@ final class BlockTree {
 
     static final int HISTORY_BLOCKS = 1024;
     /**
-     * Committed blocks kept for peers that catch up are bounded in bytes too: at a megabyte a
-     * block, {@code retainBlocks} of them per chunk would fill a farmer's heap. A member further
-     * behind gets a snapshot instead.
+     * The operations of committed blocks stay in memory only for the newest few, up to this much
+     * written data: a peer further behind is served from the durable log (or a snapshot), so a
+     * farmer's heap does not grow by megabytes for every chunk it has written lately.
      */
-    static final long MAX_RETAINED_DATA_BYTES = 8L << 20;
+    static final long MAX_RETAINED_DATA_BYTES = 1L << 20;
+    static final int IN_MEMORY_BLOCKS = 4;
     private final ChunkState state;
     private final int retainBlocks;
     private final Map<Hash, Node> pending = new HashMap<>();
     private final NavigableMap<Long, Node> recentCommitted = new TreeMap<>();
+    /** The newest committed blocks without their operations. */
+    private final NavigableMap<Long, MicroBlock> committedBlocks = new TreeMap<>();
+    /**
+     * The certificate of each of the newest {@code retainBlocks} committed heights (the next
+     * block's justify): what a reply of blocks read back from the log ends with.
+     */
+    private final NavigableMap<Long, QuorumCert> certificates =
+            new TreeMap<>();
     /**
      * Hashes of the newest committed blocks, by height, and the reverse index: a window, so a
      * replica that runs for months keeps constant memory.
@@ -137,8 +147,19 @@ final class BlockTree {
         return pending.get(hash);
     }
 
+    /** A committed block with its operations, while they are still held in memory; or null. */
     Node committedNode(long height) {
         return recentCommitted.get(height);
+    }
+
+    /** One of the newest committed blocks (its header: operations are not kept), or null. */
+    MicroBlock committedBlock(long height) {
+        return committedBlocks.get(height);
+    }
+
+    /** The certificate of a recent committed height that has a committed child, or null. */
+    QuorumCert certificateOf(long height) {
+        return certificates.get(height);
     }
 
     long oldestRetained() {
@@ -220,6 +241,8 @@ final class BlockTree {
             committedHashes.put(committedHeight, node.block().hash());
             committedHeights.put(node.block().hash(), committedHeight);
             recentCommitted.put(node.block().height(), node);
+            committedBlocks.put(node.block().height(), node.block());
+            certificates.put(node.block().height() - 1, node.block().justify());
             retainedDataBytes += dataBytes(node);
             rootAt.put(node.block().height(), state.root());
             snapshot(node.block().height());
@@ -228,9 +251,15 @@ final class BlockTree {
         while (committedHashes.size() > Math.max(HISTORY_BLOCKS, retainBlocks)) {
             committedHeights.remove(committedHashes.pollFirstEntry().getValue());
         }
-        while (recentCommitted.size() > retainBlocks || recentCommitted.size() > 2
-                && retainedDataBytes > MAX_RETAINED_DATA_BYTES) {
+        while (!recentCommitted.isEmpty() && (recentCommitted.size() > IN_MEMORY_BLOCKS
+                || retainedDataBytes > MAX_RETAINED_DATA_BYTES)) {
             retainedDataBytes -= dataBytes(recentCommitted.pollFirstEntry().getValue());
+        }
+        while (committedBlocks.size() > IN_MEMORY_BLOCKS) {
+            committedBlocks.pollFirstEntry();
+        }
+        while (certificates.size() > retainBlocks) {
+            certificates.pollFirstEntry();
         }
         // Roots are small: members keep them for every retained height's worth of blocks, so a
         // leader that lags a little can still have its root claim checked.

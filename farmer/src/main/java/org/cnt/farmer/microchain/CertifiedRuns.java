@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.micro.CertificateCache;
 import org.cnt.chain.micro.ChunkOp;
@@ -13,9 +14,10 @@ import org.cnt.chain.micro.QuorumCert;
 
 /**
  * Catch-up by certified blocks: what a member sends a peer that asks from a height (its committed
- * blocks still retained, then its uncommitted chain up to its lock), and how the asker checks a
- * reply: blocks linked one to the next, each one's certificate valid, operations matching their
- * digests, the last certified by the reply's certificate. A lying peer's reply is dropped whole.
+ * blocks still in memory, then its uncommitted chain up to its lock; or, for a peer further
+ * behind, committed blocks read back from its durable log), and how the asker checks a reply:
+ * blocks linked one to the next, each one's certificate valid, operations matching their digests,
+ * the last certified by the reply's certificate. A lying peer's reply is dropped whole.
  */
 final class CertifiedRuns {
     /** A reply stops after the block that crosses this, so it always fits one frame. */
@@ -24,9 +26,9 @@ final class CertifiedRuns {
     private CertifiedRuns() {
     }
 
-    private static long dataBytes(BlockTree.Node node) {
+    private static long dataBytes(List<ChunkOp> ops) {
         long total = 0;
-        for (ChunkOp op : node.ops()) {
+        for (ChunkOp op : ops) {
             total += Replica.dataBytes(op);
         }
         return total;
@@ -43,7 +45,7 @@ final class CertifiedRuns {
                 && nodes.size() < request.maxBlocks() && bytes < MAX_RESPONSE_DATA_BYTES; h++) {
             BlockTree.Node node = tree.committedNode(h);
             nodes.add(node);
-            bytes += dataBytes(node);
+            bytes += dataBytes(node.ops());
         }
         List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
         List<BlockTree.Node> above = chain == null ? List.of() : chain;
@@ -51,7 +53,7 @@ final class CertifiedRuns {
             if (node.block().height() >= request.fromHeight()
                     && nodes.size() < request.maxBlocks() && bytes < MAX_RESPONSE_DATA_BYTES) {
                 nodes.add(node);
-                bytes += dataBytes(node);
+                bytes += dataBytes(node.ops());
             }
         }
         if (nodes.isEmpty()) {
@@ -73,13 +75,70 @@ final class CertifiedRuns {
     /** A block's certificate is its child's justify. */
     private static QuorumCert certificateOf(BlockTree tree, List<BlockTree.Node> above,
                                             long height) {
-        BlockTree.Node child = tree.committedNode(height + 1);
+        QuorumCert committedChild = tree.certificateOf(height);
+        if (committedChild != null) {
+            return committedChild;
+        }
         for (BlockTree.Node node : above) {
-            if (child == null && node.block().height() == height + 1) {
-                child = node;
+            if (node.block().height() == height + 1) {
+                return node.block().justify();
             }
         }
-        return child == null ? null : child.block().justify();
+        return null;
+    }
+
+    /**
+     * The committed blocks a log can serve a peer that asks from {@code fromHeight}, each with
+     * the certificate the reply would end with if it stopped there; null when this member's log
+     * does not hold that height (it is at or below {@code logFloor}, or older than the hashes
+     * kept), so the peer needs a snapshot.
+     */
+    static List<ReplicaOutput.LoggedBlock> loggedRun(BlockTree tree, QuorumCert lock,
+                                                     long fromHeight, int maxBlocks,
+                                                     long logFloor) {
+        if (fromHeight <= logFloor || fromHeight > tree.committedHeight()
+                || tree.committedHashes().get(fromHeight) == null) {
+            return null;
+        }
+        List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
+        List<BlockTree.Node> above = chain == null ? List.of() : chain;
+        List<ReplicaOutput.LoggedBlock> run = new ArrayList<>();
+        for (long h = fromHeight; h <= tree.committedHeight() && run.size() < maxBlocks; h++) {
+            Hash hash = tree.committedHashes().get(h);
+            QuorumCert certificate = hash.equals(lock.blockHash()) ? lock
+                    : certificateOf(tree, above, h);
+            if (certificate == null || !certificate.blockHash().equals(hash)) {
+                break;
+            }
+            run.add(new ReplicaOutput.LoggedBlock(hash, certificate));
+        }
+        return run.isEmpty() ? null : run;
+    }
+
+    /**
+     * A reply of logged blocks, read in order by {@code logged} (null: the log no longer has it,
+     * which ends the reply there); null when not even the first is left. Stops after the block
+     * that crosses {@link #MAX_RESPONSE_DATA_BYTES}, like a reply from memory.
+     */
+    static MicroMessage.BlockResponse fromLog(long chunkId, List<ReplicaOutput.LoggedBlock> run,
+                                              Function<Hash, WalEntry.BlockEntry> logged) {
+        List<MicroMessage.Proposal> blocks = new ArrayList<>();
+        QuorumCert lastQc = null;
+        long bytes = 0;
+        for (ReplicaOutput.LoggedBlock wanted : run) {
+            WalEntry.BlockEntry entry = logged.apply(wanted.hash());
+            // The log's checksums guard what it returns, and the peer checks every digest.
+            if (entry == null || !entry.block().hash().equals(wanted.hash())) {
+                break;
+            }
+            blocks.add(new MicroMessage.Proposal(chunkId, entry.block(), entry.ops()));
+            lastQc = wanted.certificate();
+            bytes += dataBytes(entry.ops());
+            if (bytes >= MAX_RESPONSE_DATA_BYTES) {
+                break;
+            }
+        }
+        return blocks.isEmpty() ? null : new MicroMessage.BlockResponse(chunkId, blocks, lastQc);
     }
 
     static boolean verify(ReplicaConfig config, CertificateCache certificates,

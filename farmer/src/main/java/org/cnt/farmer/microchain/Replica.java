@@ -76,6 +76,8 @@ public final class Replica {
     private int catchUpRotation;
     /** Blocks adopted from peers' catch-up replies, ever: how a host tells catch-up apart. */
     private long blocksFetched;
+    /** The durable log holds no committed block at or below this height (its driver trimmed it). */
+    private long logFloor;
     private final List<Buffered> buffered = new ArrayList<>();
     /** The main chain gave the chunk to a later epoch: this one is to be sealed. */
     private boolean sealDue;
@@ -462,10 +464,8 @@ public final class Replica {
 
     private MicroBlock lockBlock() {
         BlockTree.Node node = tree.pendingNode(lock.blockHash());
-        if (node == null) {
-            node = tree.committedNode(lock.height());
-        }
-        return node != null && node.block().hash().equals(lock.blockHash()) ? node.block() : null;
+        MicroBlock block = node != null ? node.block() : tree.committedBlock(lock.height());
+        return block != null && block.hash().equals(lock.blockHash()) ? block : null;
     }
 
     /**
@@ -1007,8 +1007,23 @@ public final class Replica {
         if (response != null) {
             send(from, response);
         } else if (request.fromHeight() < tree.oldestRetained()) {
-            serveSnapshot(from);
+            List<ReplicaOutput.LoggedBlock> logged = CertifiedRuns.loggedRun(tree, lock,
+                    request.fromHeight(), Math.min(request.maxBlocks(),
+                            MicroMessage.MAX_BLOCKS_PER_RESPONSE), logFloor);
+            if (logged != null) {
+                out.add(new ReplicaOutput.ServeLogged(from, config.chunkId(), logged));
+            } else {
+                serveSnapshot(from);
+            }
         }
+    }
+
+    /**
+     * The driver dropped committed blocks at or below {@code height} from the durable log (they
+     * are in the chunk file now): a peer that needs them gets a snapshot instead.
+     */
+    public void onLogTrimmed(long height) {
+        logFloor = Math.max(logFloor, height);
     }
 
     /**
@@ -1082,6 +1097,7 @@ public final class Replica {
             return;
         }
         joining = false;
+        logFloor = Math.max(logFloor, height);
         ChunkState state = pageBase == null ? ChunkState.restore(config.geometry(), height, meta,
                 pages) : ChunkState.restore(config.geometry(), height, meta, pages, pageBase);
         tree = new BlockTree(state, height, hash, config.retainBlocks());

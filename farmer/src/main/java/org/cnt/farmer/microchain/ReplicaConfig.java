@@ -9,7 +9,10 @@ import org.cnt.chain.replication.CopyGroup;
  * One member's view of one chunk's copy group. {@code timeoutTicks} is how many silent ticks make
  * a member give up on a leader (doubling on each consecutive view change); {@code newViewWaitTicks}
  * how long a new leader waits, after a quorum of new-view messages, for the rest (HotStuff-2's
- * wait, which lets it see the highest lock of every live member).
+ * wait, which lets it see the highest lock of every live member). {@code retainBlocks}: how many
+ * committed heights back a peer can still be sent blocks (from the durable log; their
+ * certificates stay in memory, the blocks' operations only for the newest few) rather than a
+ * snapshot.
  */
 public record ReplicaConfig(long chunkId, long epoch, List<PublicKey> members, int self,
                             KeyPair key, ChunkGeometry geometry, LeaseView leases,

@@ -1,14 +1,17 @@
 package org.cnt.farmer.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.cnt.chain.codec.CanonicalReader;
 import org.cnt.chain.codec.CanonicalWriter;
 import org.cnt.chain.micro.ChunkOp;
 import org.cnt.chain.codec.CodecException;
+import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.crypto.PublicKey;
 import org.cnt.farmer.microchain.WalEntry;
 
@@ -28,6 +31,8 @@ public final class ChunkLog {
      * logged blocks (megabytes each) must not stay in the heap until it.
      */
     private final TreeMap<Long, Logged> live = new TreeMap<>();
+    /** Where each live block entry is, so a peer catching up can be served from the log. */
+    private final Map<Hash, Long> blockSeqs = new HashMap<>();
     /** The entries found at open, for recovery; they leave as checkpoints drop them. */
     private final TreeMap<Long, WalEntry> recovered = new TreeMap<>();
     private Checkpoint checkpoint;
@@ -42,7 +47,7 @@ public final class ChunkLog {
         this.checkpoint = checkpoint;
         this.group = group;
         for (Stored s : stored) {
-            live.put(s.seq(), Logged.of(s.entry()));
+            track(s.seq(), s.entry());
             recovered.put(s.seq(), s.entry());
         }
         nextSeq = live.isEmpty() ? 1 : live.lastKey() + 1;
@@ -55,16 +60,52 @@ public final class ChunkLog {
 
     private enum Kind { BLOCK, COMMIT, VOTE, LOCK, SNAPSHOT }
 
-    private record Logged(Kind kind, long height) {
+    /** {@code block}: the hash of a block entry's block; null for the other kinds. */
+    private record Logged(Kind kind, long height, Hash block) {
         static Logged of(WalEntry entry) {
             return switch (entry) {
-                case WalEntry.BlockEntry b -> new Logged(Kind.BLOCK, b.block().height());
-                case WalEntry.CommitEntry c -> new Logged(Kind.COMMIT, c.height());
-                case WalEntry.VoteEntry v -> new Logged(Kind.VOTE, v.height());
-                case WalEntry.LockEntry l -> new Logged(Kind.LOCK, 0);
-                case WalEntry.SnapshotEntry snap -> new Logged(Kind.SNAPSHOT, snap.height());
+                case WalEntry.BlockEntry b -> new Logged(Kind.BLOCK, b.block().height(),
+                        b.block().hash());
+                case WalEntry.CommitEntry c -> new Logged(Kind.COMMIT, c.height(), null);
+                case WalEntry.VoteEntry v -> new Logged(Kind.VOTE, v.height(), null);
+                case WalEntry.LockEntry l -> new Logged(Kind.LOCK, 0, null);
+                case WalEntry.SnapshotEntry snap -> new Logged(Kind.SNAPSHOT, snap.height(), null);
             };
         }
+    }
+
+    private void track(long seq, WalEntry entry) {
+        Logged logged = Logged.of(entry);
+        live.put(seq, logged);
+        if (logged.block() != null) {
+            blockSeqs.put(logged.block(), seq);
+        }
+    }
+
+    private void untrack(long seq, Logged logged) {
+        if (logged.block() != null) {
+            blockSeqs.remove(logged.block(), seq);
+        }
+    }
+
+    /**
+     * Reads logged blocks back by hash, for a peer that catches up: where each entry is gets
+     * looked up now (on the replica's thread), the reading may happen on any thread. A block the
+     * log dropped in between (a checkpoint) reads as null.
+     */
+    public Function<Hash, WalEntry.BlockEntry> blockReader(List<Hash> hashes) {
+        Map<Hash, byte[]> keys = new HashMap<>();
+        for (Hash hash : hashes) {
+            Long seq = blockSeqs.get(hash);
+            if (seq != null) {
+                keys.put(hash, key(seq));
+            }
+        }
+        return hash -> {
+            byte[] key = keys.get(hash);
+            return key != null && store.readLogged(key) instanceof WalEntry.BlockEntry block
+                    ? block : null;
+        };
     }
 
     /**
@@ -119,7 +160,7 @@ public final class ChunkLog {
 
     public void append(WalEntry entry, Runnable onDurable) {
         long seq = nextSeq++;
-        live.put(seq, Logged.of(entry));
+        track(seq, entry);
         if (entry instanceof WalEntry.BlockEntry block
                 && block.ops().stream().anyMatch(ChunkOp.WopBatch.class::isInstance)) {
             // The log writer copies the batches' own bytes into the data log: no array of the
@@ -162,6 +203,7 @@ public final class ChunkLog {
             };
             if (obsolete) {
                 store.submit(new ReplicaStore.Op(store.walFamily(), key(e.getKey()), null, null));
+                untrack(e.getKey(), e.getValue());
                 it.remove();
                 recovered.remove(e.getKey());
             }
@@ -184,6 +226,7 @@ public final class ChunkLog {
             store.submit(new ReplicaStore.Op(store.walFamily(), key(seq), null, null));
         }
         live.clear();
+        blockSeqs.clear();
         recovered.clear();
         checkpoint = null;
         group = null;

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * record, written in a synced batch after the segment is synced, so no pointer ever names data
  * that is not durable; records without a pointer (a crash between the two) are garbage. A segment
  * is deleted once no pointer names it. Used by the store's writer thread only, except
- * {@link #read} at recovery.
+ * {@link #read} (at recovery, and for peers catching up): it opens the segment itself, and a
+ * segment deleted under it fails the read, never returns other bytes (segment ids are not
+ * reused, and the checksum is checked).
  */
 final class DataLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataLog.class);
@@ -195,7 +197,7 @@ final class DataLog implements AutoCloseable {
         }
     }
 
-    /** Reads a record back (recovery), checking its length and checksum. */
+    /** Reads a record back, checking its length and checksum. */
     byte[] read(Pointer pointer) throws IOException {
         int recordBytes = roundUp(HEADER_BYTES + pointer.length());
         ByteBuffer buffer = alignedBuffer(recordBytes);

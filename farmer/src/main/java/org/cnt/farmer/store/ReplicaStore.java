@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.cnt.chain.codec.CanonicalWriter;
 import org.cnt.chain.codec.CodecException;
 import org.cnt.farmer.FarmerException;
+import org.cnt.farmer.microchain.WalEntry;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -157,6 +158,23 @@ public final class ReplicaStore implements AutoCloseable {
         } catch (RocksDBException | CodecException | java.io.IOException e) {
             throw new FarmerException("the log of chunk " + chunkId + " is unreadable: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One log entry read back while the farmer runs (a peer catching up), on any thread; null
+     * when it is gone (a checkpoint deleted it, perhaps with its data log segment) or unreadable.
+     */
+    WalEntry readLogged(byte[] key) {
+        try {
+            byte[] value = db.get(wal, key);
+            if (value != null && DataLog.Pointer.isPointer(value)) {
+                value = data.read(DataLog.Pointer.decode(value));
+            }
+            return value == null ? null : WalCodec.decode(value);
+        } catch (RocksDBException | CodecException | java.io.IOException e) {
+            log.debug("a logged entry could not be read back: {}", e.toString());
+            return null;
         }
     }
 

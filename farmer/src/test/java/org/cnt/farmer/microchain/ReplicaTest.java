@@ -88,9 +88,25 @@ class ReplicaTest {
                     wals.get(member).add(persist.entry());
                     handle(member, replicas.get(member).onPersisted(persist.token()));
                 }
+                case ReplicaOutput.ServeLogged serve -> {
+                    servedFromLog++;
+                    MicroMessage reply = serve.reply(hash -> loggedBlock(member, hash));
+                    if (reply != null && !dropIf.test(member, new Object[] {serve.to(), reply})) {
+                        sent.add(reply);
+                        queue.add(new Object[] {member, serve.to(), reply});
+                    }
+                }
                 case ReplicaOutput.Commit commit -> { }
             }
         }
+    }
+
+    int servedFromLog;
+
+    WalEntry.BlockEntry loggedBlock(int member, Hash hash) {
+        return wals.get(member).stream().filter(WalEntry.BlockEntry.class::isInstance)
+                .map(WalEntry.BlockEntry.class::cast)
+                .filter(entry -> entry.block().hash().equals(hash)).findFirst().orElse(null);
     }
 
     void deliverAll() {
@@ -342,11 +358,9 @@ class ReplicaTest {
                         || block.height() > first.height() || block.equals(first)).isTrue());
     }
 
-    @Test
-    void aMemberBeyondThePeersRetainedBlocksCatchesUpFromAVerifiedSnapshot() {
-        build(2);
+    /** Member {@code lagging} hears nothing while eight writes commit on the others. */
+    void commitEightWritesWithout(int lagging) {
         int leader = leader(0);
-        int lagging = (leader + 3) % 4;
         dropIf = (from, packet) -> (int) packet[0] == lagging;
         submit(leader, open());
         for (int i = 1; i <= 8; i++) {
@@ -355,8 +369,64 @@ class ReplicaTest {
         }
         assertThat(replicas.get(leader).committedHeight()).isGreaterThan(6);
         assertThat(replicas.get(lagging).committedHeight()).isZero();
+    }
+
+    @Test
+    void aMemberBeyondThePeersBlocksInMemoryCatchesUpFromTheirLogs() {
+        int leader = leader(0);
+        int lagging = (leader + 3) % 4;
+        commitEightWritesWithout(lagging);
         dropIf = (from, packet) -> false;
         tickAll(120);
+        assertThat(servedFromLog).isPositive();
+        assertThat(wals.get(lagging)).noneMatch(WalEntry.SnapshotEntry.class::isInstance);
+        assertThat(replicas.get(lagging).committedHashes())
+                .isEqualTo(replicas.get(leader).committedHashes());
+        assertThat(replicas.get(lagging).state().read(0, 32))
+                .isEqualTo(replicas.get(leader).state().read(0, 32));
+    }
+
+    @Test
+    void aLogReplyCutShortByACheckpointStillMovesTheMemberOn() {
+        int leader = leader(0);
+        int lagging = (leader + 3) % 4;
+        commitEightWritesWithout(lagging);
+        queue.clear();
+        sent.clear();
+        List<ReplicaOutput> outputs = replicas.get(leader).onMessage(lagging,
+                new MicroMessage.BlockRequest(CHUNK, 1, 1, 16));
+        ReplicaOutput.ServeLogged serve = outputs.stream()
+                .filter(ReplicaOutput.ServeLogged.class::isInstance)
+                .map(ReplicaOutput.ServeLogged.class::cast).findFirst().orElseThrow();
+        assertThat(serve.to()).isEqualTo(lagging);
+        Hash third = serve.blocks().get(2).hash();
+        boolean[] gone = {false};
+        MicroMessage.BlockResponse reply = serve.reply(hash -> {
+            gone[0] |= hash.equals(third);
+            return gone[0] ? null : loggedBlock(leader, hash);
+        });
+        assertThat(reply.blocks()).hasSize(2);
+        handle(lagging, replicas.get(lagging).onMessage(leader, reply));
+        assertThat(replicas.get(lagging).committedHeight()).isPositive();
+        assertThat(serve.reply(hash -> null)).isNull();
+        dropIf = (from, packet) -> false;
+        tickAll(120);
+        assertThat(replicas.get(lagging).committedHashes())
+                .isEqualTo(replicas.get(leader).committedHashes());
+    }
+
+    @Test
+    void aMemberBehindThePeersLogsCatchesUpFromAVerifiedSnapshot() {
+        build(2);
+        int leader = leader(0);
+        int lagging = (leader + 3) % 4;
+        commitEightWritesWithout(lagging);
+        for (int i = 0; i < 4; i++) {
+            replicas.get(i).onLogTrimmed(replicas.get(i).committedHeight() - 1);
+        }
+        dropIf = (from, packet) -> false;
+        tickAll(120);
+        assertThat(servedFromLog).isZero();
         assertThat(wals.get(lagging)).anyMatch(WalEntry.SnapshotEntry.class::isInstance);
         assertThat(replicas.get(lagging).committedHeight())
                 .isEqualTo(replicas.get(leader).committedHeight());
@@ -372,12 +442,8 @@ class ReplicaTest {
         int leader = leader(0);
         int lagging = (leader + 3) % 4;
         int liar = (leader + 1) % 4;
-        dropIf = (from, packet) -> (int) packet[0] == lagging;
-        submit(leader, open());
-        for (int i = 1; i <= 8; i++) {
-            submit(leader, write(i % 2, (i + 1) / 2, (byte) i));
-            tickAll(2);
-        }
+        commitEightWritesWithout(lagging);
+        replicas.get(liar).onLogTrimmed(replicas.get(liar).committedHeight());
         queue.clear();
         sent.clear();
         handle(liar, replicas.get(liar).onMessage(lagging,

@@ -1,8 +1,11 @@
 package org.cnt.farmer.sim;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.cnt.chain.crypto.Hash;
 import org.cnt.farmer.microchain.WalEntry;
 
 /**
@@ -17,6 +20,7 @@ final class SimDisk {
 
     private final Random random;
     private final List<WalEntry> durable = new ArrayList<>();
+    private final Map<Hash, WalEntry.BlockEntry> durableBlocks = new HashMap<>();
     private final List<Pending> pending = new ArrayList<>();
     int maxLatencyMs = 5;
 
@@ -35,7 +39,7 @@ final class SimDisk {
         List<Pending> done = new ArrayList<>();
         while (!pending.isEmpty() && pending.getFirst().durableAt() <= now) {
             Pending write = pending.removeFirst();
-            durable.add(write.entry());
+            keep(write.entry());
             done.add(write);
         }
         return done;
@@ -53,9 +57,21 @@ final class SimDisk {
     void crash() {
         int survive = pending.isEmpty() ? 0 : random.nextInt(pending.size() + 1);
         for (int i = 0; i < survive; i++) {
-            durable.add(pending.get(i).entry());
+            keep(pending.get(i).entry());
         }
         pending.clear();
+    }
+
+    private void keep(WalEntry entry) {
+        durable.add(entry);
+        if (entry instanceof WalEntry.BlockEntry block) {
+            durableBlocks.putIfAbsent(block.block().hash(), block);
+        }
+    }
+
+    /** A durable block entry by its block's hash, or null. */
+    WalEntry.BlockEntry durableBlock(Hash hash) {
+        return durableBlocks.get(hash);
     }
 
     List<WalEntry> durableEntries() {

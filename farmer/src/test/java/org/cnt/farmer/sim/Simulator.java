@@ -75,6 +75,7 @@ final class Simulator {
     private long nextTickAt;
     private long step;
     int snapshotsInstalled;
+    int servedFromLog;
 
     Simulator(long seed, SimOptions options) {
         this.seed = seed;
@@ -221,6 +222,15 @@ final class Simulator {
         }
     }
 
+    /** A driver checkpoints its log from time to time: older blocks then come by snapshot. */
+    private void trimLogsNowAndThen() {
+        for (int i = 0; i < n; i++) {
+            if (!crashed[i] && random.nextInt(150) == 0) {
+                replicas[i].onLogTrimmed(replicas[i].committedHeight() - 1 - random.nextInt(8));
+            }
+        }
+    }
+
     private void step() {
         step++;
         clock.advanceTo(Math.min(Math.min(network.nextTime(), nextTickAt), nextDiskTime()));
@@ -262,6 +272,7 @@ final class Simulator {
             if (shadow != null) {
                 handleShadow(shadow.onTick());
             }
+            trimLogsNowAndThen();
             for (SimNet.Out out : client.tick()) {
                 send(clientId, out.to(), out.message());
             }
@@ -403,6 +414,12 @@ final class Simulator {
                     }
                     disks[member].write(clock.nowMs(), persist.token(), persist.entry());
                 }
+                case ReplicaOutput.ServeLogged serve -> {
+                    MicroMessage reply = serveFromLog(disks[member], serve);
+                    if (reply != null) {
+                        sendFrom(member, new ReplicaOutput.Send(serve.to(), reply));
+                    }
+                }
                 case ReplicaOutput.Commit commit -> {
                     if (member != byzantine) {
                         onCommit(replicas[member], member, commit, canonical, ackedAt);
@@ -423,10 +440,29 @@ final class Simulator {
                     }
                     nextDisks[member].write(clock.nowMs(), persist.token(), persist.entry());
                 }
+                case ReplicaOutput.ServeLogged serve -> {
+                    MicroMessage reply = serveFromLog(nextDisks[member], serve);
+                    if (reply != null) {
+                        send(member, serve.to(), reply);
+                    }
+                }
                 case ReplicaOutput.Commit commit -> onCommit(next[member], member, commit,
                         nextCanonical, nextAckedAt);
             }
         }
+    }
+
+    /**
+     * A catch-up reply read back from a member's log. Now and then a checkpoint is taken to have
+     * dropped the tail of what was asked (the reply stops early), and now and then the member's
+     * driver tells it its log was trimmed, so peers get snapshots too.
+     */
+    private MicroMessage serveFromLog(SimDisk disk, ReplicaOutput.ServeLogged serve) {
+        servedFromLog++;
+        int cut = random.nextInt(8) == 0 ? random.nextInt(serve.blocks().size()) : -1;
+        List<Hash> kept = serve.blocks().stream().limit(cut < 0 ? Long.MAX_VALUE : cut)
+                .map(ReplicaOutput.LoggedBlock::hash).toList();
+        return serve.reply(hash -> kept.contains(hash) ? disk.durableBlock(hash) : null);
     }
 
     /** The shadow's outputs go to odd members and clients only; it never counts as honest. */

@@ -28,16 +28,24 @@ class SimulatorTest {
         int seeds = Integer.getInteger("sim.seeds", 200);
         long base = Long.getLong("sim.base", 1000);
         int snapshots = 0;
+        int servedFromLog = 0;
         for (long seed = base; seed < base + seeds; seed++) {
             Simulator sim = new Simulator(seed, SimOptions.faulty(steps()));
             sim.run();
             snapshots += sim.snapshotsInstalled;
+            servedFromLog += sim.servedFromLog;
             if ((seed - base + 1) % 250 == 0) {
                 // A soak runs for an hour: say how far it got, so a stopped run still reports.
                 System.out.println("soak: seeds " + base + ".." + seed + " passed");
             }
         }
-        System.out.println("snapshots installed across " + seeds + " seeds: " + snapshots);
+        System.out.println("across " + seeds + " seeds: " + snapshots + " snapshots installed, "
+                + servedFromLog + " catch-up replies read from logs");
+        if (seeds >= 50) {
+            assertThat(snapshots).as("members far behind caught up by snapshot").isPositive();
+            assertThat(servedFromLog).as("members behind caught up from peers' logs")
+                    .isPositive();
+        }
         java.util.Random fresh = new java.util.Random();
         for (int i = 0; i < Integer.getInteger("sim.fresh", 3); i++) {
             long seed = fresh.nextLong();

@@ -225,6 +225,50 @@ class ReplicaStoreTest {
     }
 
     @Test
+    void loggedBlocksReadBackByHashOnAnotherThreadUntilACheckpointDropsThem() throws Exception {
+        try (ReplicaStore store = ReplicaStore.open(dir.resolve("db"));
+             var reader = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            ChunkLog log = store.log(7, 0);
+            List<WalEntry.BlockEntry> written = new ArrayList<>();
+            CountDownLatch durable = new CountDownLatch(20);
+            for (long h = 1; h <= 20; h++) {
+                // Odd heights go to the data log, even ones stay in the database.
+                WalEntry.BlockEntry block = h % 2 == 1 ? bigBlock(h, 256) : block(h);
+                written.add(block);
+                log.append(block, durable::countDown);
+            }
+            assertThat(durable.await(30, TimeUnit.SECONDS)).isTrue();
+            List<Hash> hashes = new ArrayList<>(written.stream().map(b -> b.block().hash())
+                    .toList());
+            hashes.add(Hash.sha256("never logged".getBytes()));
+            var read = log.blockReader(hashes);
+            List<WalEntry.BlockEntry> back = reader.submit(() -> hashes.stream()
+                    .map(read).toList()).get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 20; i++) {
+                assertThat(back.get(i).block()).isEqualTo(written.get(i).block());
+                assertThat(back.get(i).ops()).isEqualTo(written.get(i).ops());
+            }
+            assertThat(back.get(20)).as("a hash the log never had").isNull();
+
+            CountDownLatch checkpointed = new CountDownLatch(1);
+            log.checkpoint(new Checkpoint(10, written.get(9).block().hash(), new byte[] {1}),
+                    checkpointed::countDown);
+            assertThat(checkpointed.await(10, TimeUnit.SECONDS)).isTrue();
+            CountDownLatch after = new CountDownLatch(1);
+            store.log(8, 0).append(new WalEntry.VoteEntry(1, 1), after::countDown);
+            assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();
+            List<WalEntry.BlockEntry> afterCheckpoint = reader.submit(() -> hashes.stream()
+                    .limit(20).map(read).toList()).get(10, TimeUnit.SECONDS);
+            assertThat(afterCheckpoint.subList(0, 10)).as("dropped by the checkpoint, data log "
+                    + "records included: read as gone, not as other bytes").containsOnlyNulls();
+            for (int i = 10; i < 20; i++) {
+                assertThat(afterCheckpoint.get(i).block()).isEqualTo(written.get(i).block());
+            }
+            assertThat(log.blockReader(hashes.subList(0, 10)).apply(hashes.get(0))).isNull();
+        }
+    }
+
+    @Test
     void aCorruptDataLogRecordIsRefusedWithItsPlaceNotReadAsData() throws Exception {
         Path db = dir.resolve("db");
         try (ReplicaStore store = ReplicaStore.open(db)) {
