@@ -35,24 +35,25 @@ final class BenchCommand {
                 description = "128 KiB Wops per signed batch (default: ${DEFAULT-VALUE})")
         int batch128k;
 
-        @Option(names = "--warmup", defaultValue = "256", paramLabel = "MIB",
-                description = "MiB written at each Wop size before measuring (at most the "
-                        + "volume), so the JIT has compiled the hot paths and the heap is warm, "
-                        + "as in a farmer that has run for a while (default: ${DEFAULT-VALUE})")
-        int warmupMib;
+        @Option(names = "--warmup", defaultValue = "10", paramLabel = "SECONDS",
+                description = "seconds of writing at each Wop size before measuring (passes "
+                        + "over the volume), so the JIT has compiled the hot paths and the heap "
+                        + "is warm, as in a farmer that has run for a while; on two cores the "
+                        + "compiler is still busy after a few seconds (default: ${DEFAULT-VALUE})")
+        int warmupSeconds;
 
-        @Option(names = "--in-flight", defaultValue = "64",
+        @Option(names = "--in-flight", defaultValue = "32",
                 description = "batches awaiting commit at once (default: ${DEFAULT-VALUE})")
         int inFlight;
 
         @Override
         public Integer call() throws Exception {
             if (volumeMib < 1 || chunkMib < 1 || batch4k < 1 || batch128k < 1 || inFlight < 1
-                    || warmupMib < 0) {
+                    || warmupSeconds < 0) {
                 throw new CliException("every bench option must be positive");
             }
             MicrochainBenchmark.Result r = MicrochainBenchmark.run(volumeMib, chunkMib, batch4k,
-                    batch128k, inFlight, Math.min(warmupMib, volumeMib));
+                    batch128k, inFlight, warmupSeconds);
             return common.emit(r, out -> out.printf("%.0f committed 4 KiB Wops/s (%d per batch),"
                     + " %.1f MiB/s with 128 KiB Wops (%d per batch)%ncommit latency p50 %.1f ms,"
                     + " p99 %.1f ms%nCPU per MiB written (%d cores, node, four farmers and client):"

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.cnt.chain.api.NodeClient;
 import org.cnt.chain.api.TxSender;
@@ -52,7 +53,7 @@ final class MicrochainBenchmark {
                   @JsonProperty("wops_per_batch_4k") int wopsPerBatch4k,
                   @JsonProperty("wops_per_batch_128k") int wopsPerBatch128k,
                   @JsonProperty("mib_4k") long mib4k, @JsonProperty("mib_128k") long mib128k,
-                  int farmers, int chunks, int warmupMib,
+                  int farmers, int chunks, int warmupSeconds,
                   @JsonProperty("cpu_ms_per_mib_4k") double cpuMsPerMib4k,
                   @JsonProperty("cpu_ms_per_mib_128k") double cpuMsPerMib128k, int cpus) {
     }
@@ -69,11 +70,11 @@ final class MicrochainBenchmark {
     }
 
     static Result run(int volumeMib, int chunkMib, int wopsPerBatch4k, int wopsPerBatch128k,
-                      int inFlight, int warmupMib) throws Exception {
+                      int inFlight, int warmupSeconds) throws Exception {
         Path root = Files.createTempDirectory("cnt-bench-microchain");
         try {
             return runIn(root, volumeMib, chunkMib, wopsPerBatch4k, wopsPerBatch128k, inFlight,
-                    warmupMib);
+                    warmupSeconds);
         } finally {
             try (Stream<Path> files = Files.walk(root)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -82,7 +83,7 @@ final class MicrochainBenchmark {
     }
 
     private static Result runIn(Path root, int volumeMib, int chunkMib, int wopsPerBatch4k,
-                                int wopsPerBatch128k, int inFlight, int warmupMib)
+                                int wopsPerBatch128k, int inFlight, int warmupSeconds)
             throws Exception {
         double diskMibPerS = diskSequentialWrite(root.resolve("baseline"), 512);
         ChainParams d = ChainParams.defaults();
@@ -106,10 +107,10 @@ final class MicrochainBenchmark {
                 writer.openSessions();
                 // Each phase right after its own warm-up: the JIT recompiles for the other Wop
                 // size's profile, and that is not what a farmer's steady state pays.
-                writer.write(4096, wopsPerBatch4k, (long) warmupMib << 20);
-                Phase small = writer.write(4096, wopsPerBatch4k, (long) volumeMib << 20);
-                writer.write(128 << 10, wopsPerBatch128k, (long) warmupMib << 20);
-                Phase large = writer.write(128 << 10, wopsPerBatch128k, (long) volumeMib << 20);
+                writer.warmUp(4096, wopsPerBatch4k, warmupSeconds);
+                Phase small = writer.write(4096, wopsPerBatch4k, () -> false);
+                writer.warmUp(128 << 10, wopsPerBatch128k, warmupSeconds);
+                Phase large = writer.write(128 << 10, wopsPerBatch128k, () -> false);
                 List<Double> latencies = new ArrayList<>(small.latenciesMs());
                 latencies.addAll(large.latenciesMs());
                 latencies.sort(Double::compare);
@@ -117,7 +118,7 @@ final class MicrochainBenchmark {
                         large.wops() * 128.0 / 1024 / large.seconds(),
                         percentile(latencies, 0.50), percentile(latencies, 0.99), diskMibPerS,
                         wopsPerBatch4k, wopsPerBatch128k, volumeMib, volumeMib, 4, chunks,
-                        warmupMib, small.cpuMsPerMib(), large.cpuMsPerMib(),
+                        warmupSeconds, small.cpuMsPerMib(), large.cpuMsPerMib(),
                         Runtime.getRuntime().availableProcessors());
             }
         }
@@ -155,7 +156,20 @@ final class MicrochainBenchmark {
                     .get(60, TimeUnit.SECONDS);
         }
 
-        Phase write(int wopBytes, int wopsPerBatch, long totalBytes) throws Exception {
+        /** Writes passes over the volume until {@code seconds} have gone by. */
+        void warmUp(int wopBytes, int wopsPerBatch, int seconds) throws Exception {
+            long start = System.nanoTime();
+            BooleanSupplier over = () -> System.nanoTime() - start >= seconds * 1_000_000_000L;
+            while (!over.getAsBoolean()) {
+                write(wopBytes, wopsPerBatch, over);
+            }
+        }
+
+        /**
+         * Writes the whole volume once, or until {@code stop} says so, and waits for every write
+         * to commit.
+         */
+        Phase write(int wopBytes, int wopsPerBatch, BooleanSupplier stop) throws Exception {
             int wopsPerSlice = SLICE_BYTES / wopBytes;
             int batchesPerSlice = Math.max(1, wopsPerSlice / wopsPerBatch);
             int perBatch = Math.min(wopsPerBatch, wopsPerSlice);
@@ -163,10 +177,14 @@ final class MicrochainBenchmark {
             long wops = 0;
             long start = System.nanoTime();
             long cpuStart = processCpuNanos();
-            int sliceCount = (int) Math.min(volume.slices().size(), totalBytes / SLICE_BYTES);
+            int sliceCount = volume.slices().size();
             // Round-robin over slices so every chunk's group works at once.
+            passes:
             for (int round = 0; round < batchesPerSlice; round++) {
                 for (int s = 0; s < sliceCount; s++) {
+                    if (stop.getAsBoolean()) {
+                        break passes;
+                    }
                     SliceRef slice = volume.slices().get(s);
                     // A closed loop: latency counts from the moment a write may go out, not the
                     // time it queued behind the whole volume.
