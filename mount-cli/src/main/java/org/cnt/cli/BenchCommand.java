@@ -31,8 +31,9 @@ final class BenchCommand {
                 description = "4 KiB Wops per signed batch (default: ${DEFAULT-VALUE})")
         int batch4k;
 
-        @Option(names = "--batch-128k", defaultValue = "16",
-                description = "128 KiB Wops per signed batch (default: ${DEFAULT-VALUE})")
+        @Option(names = "--batch-128k", defaultValue = "8",
+                description = "128 KiB Wops per signed batch, at most a slice's worth (the "
+                        + "bench chain's slices are 1 MiB) (default: ${DEFAULT-VALUE})")
         int batch128k;
 
         @Option(names = "--warmup", defaultValue = "10", paramLabel = "SECONDS",

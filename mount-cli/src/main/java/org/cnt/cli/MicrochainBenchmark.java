@@ -117,7 +117,8 @@ final class MicrochainBenchmark {
                 return new Result(small.wops() / small.seconds(),
                         large.wops() * 128.0 / 1024 / large.seconds(),
                         percentile(latencies, 0.50), percentile(latencies, 0.99), diskMibPerS,
-                        wopsPerBatch4k, wopsPerBatch128k, volumeMib, volumeMib, 4, chunks,
+                        perBatch(4096, wopsPerBatch4k), perBatch(128 << 10, wopsPerBatch128k),
+                        volumeMib, volumeMib, 4, chunks,
                         warmupSeconds, small.cpuMsPerMib(), large.cpuMsPerMib(),
                         Runtime.getRuntime().availableProcessors());
             }
@@ -172,7 +173,7 @@ final class MicrochainBenchmark {
         Phase write(int wopBytes, int wopsPerBatch, BooleanSupplier stop) throws Exception {
             int wopsPerSlice = SLICE_BYTES / wopBytes;
             int batchesPerSlice = Math.max(1, wopsPerSlice / wopsPerBatch);
-            int perBatch = Math.min(wopsPerBatch, wopsPerSlice);
+            int perBatch = perBatch(wopBytes, wopsPerBatch);
             List<CompletableFuture<Double>> done = new ArrayList<>();
             long wops = 0;
             long start = System.nanoTime();
@@ -211,6 +212,11 @@ final class MicrochainBenchmark {
             return new Phase((System.nanoTime() - start) / 1e9, wops, latencies,
                     (processCpuNanos() - cpuStart) / 1e9, wops * wopBytes);
         }
+    }
+
+    /** A batch stays inside one slice: the Wops per batch actually sent. */
+    private static int perBatch(int wopBytes, int wopsPerBatch) {
+        return Math.min(wopsPerBatch, SLICE_BYTES / wopBytes);
     }
 
     private static long processCpuNanos() {

@@ -15,8 +15,9 @@ import org.cnt.chain.micro.QuorumCert;
 /**
  * A replica's blocks: the committed chain (its state, its hashes, the headers of recent blocks,
  * and the operations of the newest few, kept for peers that are barely behind) and the
- * uncommitted blocks above it, which may fork until one branch commits. Each uncommitted block remembers the chunk metadata after it, so proposals on
- * top of it are validated without applying anything to the chunk.
+ * uncommitted blocks above it, which may fork until one branch commits. Each uncommitted block
+ * remembers the chunk metadata after it, so proposals on top of it are validated without
+ * applying anything to the chunk.
  */
 final class BlockTree {
     /** A stored block with its operations and the metadata after it. */
