@@ -1,6 +1,10 @@
 package org.cnt.chain.crypto;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import javax.crypto.KDF;
+import javax.crypto.spec.HKDFParameterSpec;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
@@ -49,6 +53,24 @@ public final class KeyPair {
 
     public Address address() {
         return publicKey.address();
+    }
+
+    /**
+     * A secret for one purpose, derived from this key with HKDF-SHA256 (the seed as input key
+     * material, {@code purpose} as salt, {@code context} as info): the same key gives the same
+     * secret on any machine, and a secret reveals nothing of the seed or of other secrets.
+     */
+    public byte[] deriveSecret(String purpose, byte[] context, int lengthBytes) {
+        if (lengthBytes < 16 || lengthBytes > 64) {
+            throw new IllegalArgumentException("derive 16 to 64 bytes, not " + lengthBytes);
+        }
+        try {
+            return KDF.getInstance("HKDF-SHA256").deriveData(HKDFParameterSpec.ofExtract()
+                    .addIKM(seed()).addSalt(("cnt/" + purpose).getBytes(StandardCharsets.UTF_8))
+                    .thenExpand(context, lengthBytes));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HKDF-SHA256 is not available in this JDK", e);
+        }
     }
 
     byte[] seed() {
