@@ -1,0 +1,293 @@
+package org.cnt.blockdev.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write-back log of one volume on the client's disk: each accepted page write (or trim) is
+ * appended, checksummed, before the write returns, so a client that crashes replays on the next
+ * open what it had accepted but not yet seen committed. Segment files named by their first
+ * record's sequence number; a segment goes once every record in it is committed
+ * ({@link #release}). Bounded: an append waits while the log holds its capacity. A torn or
+ * corrupt record ends the replay there (the tail after it is cut off, as a crash mid-append
+ * leaves it). {@link #sync} makes what was appended survive a power loss too (the flush barrier).
+ */
+final class WriteLog implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WriteLog.class);
+    private static final Pattern SEGMENT = Pattern.compile("(\\d{20})\\.wal");
+    /** crc32c, body length, sequence, page, kind. */
+    private static final int HEADER_BYTES = 4 + 4 + 8 + 8 + 1;
+    private static final byte WRITE = 1;
+    private static final byte TRIM = 2;
+
+    /** A logged page write ({@code content} a whole page) or trim ({@code content} null). */
+    record Entry(long seq, long page, byte[] content) {
+    }
+
+    private record Segment(Path path, long firstSeq, long lastSeq, long sizeBytes) {
+    }
+
+    private final Path dir;
+    private final long capacityBytes;
+    private final long segmentBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition space = lock.newCondition();
+    /** Closed segments, oldest first. */
+    private final ArrayDeque<Segment> sealed = new ArrayDeque<>();
+    private final List<Entry> replayed;
+    private FileChannel current;
+    private Path currentPath;
+    private long currentFirstSeq;
+    private long currentBytes;
+    private long usedBytes;
+    private long nextSeq;
+
+    private WriteLog(Path dir, long capacityBytes, long segmentBytes, List<Entry> replayed) {
+        this.dir = dir;
+        this.capacityBytes = capacityBytes;
+        this.segmentBytes = segmentBytes;
+        this.replayed = replayed;
+    }
+
+    /** Opens (or creates) the log in {@code dir}, replaying what it holds. */
+    static WriteLog open(Path dir, long capacityBytes, long segmentBytes) throws IOException {
+        long largest = HEADER_BYTES + PageStore.PAGE_BYTES;
+        if (segmentBytes < largest || capacityBytes < 2 * segmentBytes) {
+            throw new IllegalArgumentException("a write log needs segments of at least "
+                    + largest + " bytes and room for two");
+        }
+        Files.createDirectories(dir);
+        List<Entry> entries = new ArrayList<>();
+        WriteLog writeLog = new WriteLog(dir, capacityBytes, segmentBytes, entries);
+        writeLog.replay(entries);
+        return writeLog;
+    }
+
+    private void replay(List<Entry> entries) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (var listing = Files.list(dir)) {
+            listing.filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches()).sorted()
+                    .forEach(files::add);
+        }
+        long expected = -1;
+        boolean cut = false;
+        for (Path file : files) {
+            if (cut) {
+                log.warn("{}: dropped, it follows a torn or corrupt record", file);
+                Files.delete(file);
+                continue;
+            }
+            long firstSeq = firstSeqOf(file);
+            long validBytes = 0;
+            long lastSeq = firstSeq - 1;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+                while (true) {
+                    Entry entry = readEntry(channel, validBytes, header);
+                    if (entry == null || expected >= 0 && entry.seq() != expected
+                            || expected < 0 && entry.seq() != firstSeq) {
+                        cut = validBytes < channel.size();
+                        if (cut) {
+                            log.warn("{}: cut at byte {} (a torn or corrupt record)", file,
+                                    validBytes);
+                            channel.truncate(validBytes);
+                        }
+                        break;
+                    }
+                    entries.add(entry);
+                    lastSeq = entry.seq();
+                    expected = entry.seq() + 1;
+                    validBytes += HEADER_BYTES
+                            + (entry.content() == null ? 0 : PageStore.PAGE_BYTES);
+                }
+            }
+            if (validBytes == 0) {
+                Files.delete(file);
+            } else {
+                sealed.add(new Segment(file, firstSeq, lastSeq, validBytes));
+                usedBytes += validBytes;
+            }
+        }
+        nextSeq = expected < 0 ? 1 : expected;
+    }
+
+    private static long firstSeqOf(Path file) {
+        Matcher m = SEGMENT.matcher(file.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalStateException(file.toString());
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The record at {@code position}, or null where the valid log ends. */
+    private static Entry readEntry(FileChannel channel, long position, ByteBuffer header)
+            throws IOException {
+        header.clear();
+        if (readFully(channel, header, position) < HEADER_BYTES) {
+            return null;
+        }
+        header.flip();
+        int crc = header.getInt();
+        int bodyBytes = header.getInt();
+        long seq = header.getLong();
+        long page = header.getLong();
+        byte kind = header.get();
+        boolean valid = kind == WRITE && bodyBytes == PageStore.PAGE_BYTES
+                || kind == TRIM && bodyBytes == 0;
+        if (!valid || seq < 1 || page < 0) {
+            return null;
+        }
+        ByteBuffer body = ByteBuffer.allocate(bodyBytes);
+        if (readFully(channel, body, position + HEADER_BYTES) < bodyBytes) {
+            return null;
+        }
+        CRC32C check = new CRC32C();
+        check.update(header.array(), 4, HEADER_BYTES - 4);
+        check.update(body.array());
+        if ((int) check.getValue() != crc) {
+            return null;
+        }
+        return new Entry(seq, page, kind == WRITE ? body.array() : null);
+    }
+
+    private static int readFully(FileChannel channel, ByteBuffer into, long position)
+            throws IOException {
+        int total = 0;
+        while (into.hasRemaining()) {
+            int n = channel.read(into, position + total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    /** What the log held at open, in order: accepted writes not yet known to be committed. */
+    List<Entry> replayed() {
+        return List.copyOf(replayed);
+    }
+
+    /** Logs a page write ({@code content} null: a trim); returns its sequence number. */
+    long append(long page, byte[] content) throws IOException, InterruptedException {
+        int bodyBytes = content == null ? 0 : PageStore.PAGE_BYTES;
+        if (content != null && content.length != PageStore.PAGE_BYTES) {
+            throw new IllegalArgumentException("the log takes whole pages");
+        }
+        int recordBytes = HEADER_BYTES + bodyBytes;
+        lock.lock();
+        try {
+            while (usedBytes + recordBytes > capacityBytes) {
+                space.await();
+            }
+            if (current == null || currentBytes + recordBytes > segmentBytes) {
+                rotate();
+            }
+            long seq = nextSeq++;
+            ByteBuffer record = ByteBuffer.allocate(recordBytes);
+            record.putInt(0).putInt(bodyBytes).putLong(seq).putLong(page)
+                    .put(content == null ? TRIM : WRITE);
+            if (content != null) {
+                record.put(content);
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(record.array(), 4, recordBytes - 4);
+            record.putInt(0, (int) crc.getValue()).flip();
+            while (record.hasRemaining()) {
+                current.write(record, currentBytes + record.position());
+            }
+            currentBytes += recordBytes;
+            usedBytes += recordBytes;
+            return seq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void rotate() throws IOException {
+        if (current != null) {
+            current.force(false);
+            current.close();
+            sealed.add(new Segment(currentPath, currentFirstSeq, nextSeq - 1, currentBytes));
+        }
+        currentFirstSeq = nextSeq;
+        currentPath = dir.resolve(String.format("%020d.wal", nextSeq));
+        current = FileChannel.open(currentPath, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, StandardOpenOption.READ);
+        currentBytes = 0;
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true);
+        }
+    }
+
+    /** Makes every appended record survive a power loss. */
+    void sync() throws IOException {
+        lock.lock();
+        try {
+            if (current != null) {
+                current.force(false);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every record up to {@code seq} is committed: segments holding only such records go. */
+    void release(long seq) throws IOException {
+        lock.lock();
+        try {
+            while (!sealed.isEmpty() && sealed.peekFirst().lastSeq() <= seq) {
+                Segment gone = sealed.pollFirst();
+                Files.deleteIfExists(gone.path());
+                usedBytes -= gone.sizeBytes();
+            }
+            if (current != null && sealed.isEmpty() && currentBytes > 0 && nextSeq - 1 <= seq) {
+                current.close();
+                Files.delete(currentPath);
+                usedBytes -= currentBytes;
+                current = null;
+            }
+            space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long usedBytes() {
+        lock.lock();
+        try {
+            return usedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            if (current != null) {
+                current.force(false);
+                current.close();
+                current = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}
