@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.cnt.chain.codec.CanonicalReader;
+import org.cnt.chain.codec.Parts;
 import org.cnt.chain.codec.CanonicalWriter;
 import org.cnt.chain.codec.CodecException;
 import org.cnt.chain.crypto.Hash;
@@ -63,10 +64,7 @@ public sealed interface MicroMessage {
      */
     default List<ByteBuffer> encodingPartsPrefixed(int tag) {
         List<ByteBuffer> inner = encodingParts();
-        long length = 0;
-        for (ByteBuffer part : inner) {
-            length += part.remaining();
-        }
+        long length = Parts.remainingBytes(inner);
         List<ByteBuffer> parts = new ArrayList<>(inner.size() + 1);
         parts.add(ByteBuffer.wrap(new CanonicalWriter(5).u8(tag)
                 .u32((int) Math.min(length, Integer.MAX_VALUE)).toByteArray()));

@@ -2,6 +2,7 @@ package org.cnt.chain.wire;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.cnt.chain.codec.Parts;
 
 /**
  * A frame's body as parts written in order, so a message carrying megabytes of Wop batches
@@ -19,10 +20,7 @@ public record FrameBody(List<ByteBuffer> parts, int length) {
 
     public static FrameBody of(WireMessage message) {
         List<ByteBuffer> parts = message.encodingParts();
-        long length = 0;
-        for (ByteBuffer part : parts) {
-            length += part.remaining();
-        }
+        long length = Parts.remainingBytes(parts);
         if (length > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("message of " + length + " bytes");
         }
@@ -52,8 +50,6 @@ public record FrameBody(List<ByteBuffer> parts, int length) {
                 && parts.getFirst().array().length == length) {
             return parts.getFirst().array();
         }
-        byte[] whole = new byte[length];
-        copy(0, whole, length);
-        return whole;
+        return Parts.gather(parts);
     }
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.cnt.chain.codec.CodecException;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.crypto.PublicKey;
-import org.cnt.chain.micro.ChunkOp;
 import org.cnt.chain.micro.MicroBlock;
 import org.cnt.chain.micro.MicroMessage;
 import org.cnt.chain.micro.Wop;
@@ -446,11 +445,9 @@ final class ChunkHost implements AutoCloseable {
                     })));
             default -> {
                 if (persist.entry() instanceof WalEntry.BlockEntry block) {
-                    for (ChunkOp op : block.ops()) {
-                        long bytes = op instanceof ChunkOp.WopBatch b ? b.dataBytes() : 0;
-                        loggedBytes += bytes;
-                        chunkLog.noteLoggedData(bytes);
-                    }
+                    long bytes = Replica.dataBytes(block.ops());
+                    loggedBytes += bytes;
+                    chunkLog.noteLoggedData(bytes);
                 }
                 chunkLog.append(persist.entry(), () -> post(
                         () -> run(() -> replica.onPersisted(token))));

@@ -244,7 +244,7 @@ final class BlockTree {
             recentCommitted.put(node.block().height(), node);
             committedBlocks.put(node.block().height(), node.block());
             certificates.put(node.block().height() - 1, node.block().justify());
-            retainedDataBytes += dataBytes(node);
+            retainedDataBytes += Replica.dataBytes(node.ops());
             rootAt.put(node.block().height(), state.root());
             snapshot(node.block().height());
         }
@@ -254,7 +254,8 @@ final class BlockTree {
         }
         while (!recentCommitted.isEmpty() && (recentCommitted.size() > IN_MEMORY_BLOCKS
                 || retainedDataBytes > MAX_RETAINED_DATA_BYTES)) {
-            retainedDataBytes -= dataBytes(recentCommitted.pollFirstEntry().getValue());
+            retainedDataBytes -= Replica.dataBytes(
+                    recentCommitted.pollFirstEntry().getValue().ops());
         }
         while (committedBlocks.size() > IN_MEMORY_BLOCKS) {
             committedBlocks.pollFirstEntry();
@@ -268,13 +269,5 @@ final class BlockTree {
             rootAt.pollFirstEntry();
         }
         return chain;
-    }
-
-    private static long dataBytes(Node node) {
-        long total = 0;
-        for (ChunkOp op : node.ops()) {
-            total += Replica.dataBytes(op);
-        }
-        return total;
     }
 }

@@ -26,14 +26,6 @@ final class CertifiedRuns {
     private CertifiedRuns() {
     }
 
-    private static long dataBytes(List<ChunkOp> ops) {
-        long total = 0;
-        for (ChunkOp op : ops) {
-            total += Replica.dataBytes(op);
-        }
-        return total;
-    }
-
     static MicroMessage.BlockResponse respond(ReplicaConfig config, BlockTree tree,
                                               QuorumCert lock, MicroMessage.BlockRequest request) {
         if (request.fromHeight() < tree.oldestRetained()) {
@@ -45,7 +37,7 @@ final class CertifiedRuns {
                 && nodes.size() < request.maxBlocks() && bytes < MAX_RESPONSE_DATA_BYTES; h++) {
             BlockTree.Node node = tree.committedNode(h);
             nodes.add(node);
-            bytes += dataBytes(node.ops());
+            bytes += Replica.dataBytes(node.ops());
         }
         List<BlockTree.Node> chain = tree.chainTo(lock.blockHash());
         List<BlockTree.Node> above = chain == null ? List.of() : chain;
@@ -53,7 +45,7 @@ final class CertifiedRuns {
             if (node.block().height() >= request.fromHeight()
                     && nodes.size() < request.maxBlocks() && bytes < MAX_RESPONSE_DATA_BYTES) {
                 nodes.add(node);
-                bytes += dataBytes(node.ops());
+                bytes += Replica.dataBytes(node.ops());
             }
         }
         if (nodes.isEmpty()) {
@@ -133,7 +125,7 @@ final class CertifiedRuns {
             }
             blocks.add(new MicroMessage.Proposal(chunkId, entry.block(), entry.ops()));
             lastQc = wanted.certificate();
-            bytes += dataBytes(entry.ops());
+            bytes += Replica.dataBytes(entry.ops());
             if (bytes >= MAX_RESPONSE_DATA_BYTES) {
                 break;
             }

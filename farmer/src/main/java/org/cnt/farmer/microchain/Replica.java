@@ -772,6 +772,15 @@ public final class Replica {
         return op instanceof ChunkOp.WopBatch batch ? batch.dataBytes() : 0;
     }
 
+    /** The bytes the operations write (their Wops' data). */
+    public static long dataBytes(List<ChunkOp> ops) {
+        long total = 0;
+        for (ChunkOp op : ops) {
+            total += dataBytes(op);
+        }
+        return total;
+    }
+
     /** A member vouches only for a root it holds itself (DESIGN.md: clients verify reads by it). */
     private boolean rootClaimHolds(MicroBlock block) {
         if (block.committedHeight() > tree.committedHeight()) {

@@ -15,6 +15,7 @@ import java.util.zip.CRC32C;
 import org.cnt.chain.codec.CanonicalReader;
 import org.cnt.chain.codec.CanonicalWriter;
 import org.cnt.chain.codec.CodecException;
+import org.cnt.chain.codec.Parts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,10 +144,7 @@ final class DataLog implements AutoCloseable {
 
     /** Appends one record whose payload is the parts' remaining bytes, in order. */
     Pointer append(List<ByteBuffer> parts) throws IOException {
-        long total = 0;
-        for (ByteBuffer part : parts) {
-            total += part.remaining();
-        }
+        long total = Parts.remainingBytes(parts);
         if (total > 1 << 30) {
             throw new IOException("a data log record of " + total + " bytes");
         }

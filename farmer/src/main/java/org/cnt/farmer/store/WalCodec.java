@@ -5,6 +5,7 @@ import java.util.List;
 import org.cnt.chain.codec.CanonicalReader;
 import org.cnt.chain.codec.CanonicalWriter;
 import org.cnt.chain.codec.CodecException;
+import org.cnt.chain.codec.Parts;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.micro.MicroBlock;
 import org.cnt.chain.micro.MicroMessage;
@@ -29,14 +30,7 @@ final class WalCodec {
 
     static byte[] encode(long chunkId, WalEntry entry) {
         if (entry instanceof WalEntry.BlockEntry b) {
-            List<ByteBuffer> parts = encodeParts(chunkId, b);
-            int size = 0;
-            for (ByteBuffer part : parts) {
-                size += part.remaining();
-            }
-            ByteBuffer whole = ByteBuffer.allocate(size);
-            parts.forEach(part -> whole.put(part.duplicate()));
-            return whole.array();
+            return Parts.gather(encodeParts(chunkId, b));
         }
         CanonicalWriter out = new CanonicalWriter();
         switch (entry) {
