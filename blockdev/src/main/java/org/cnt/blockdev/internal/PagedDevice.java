@@ -26,48 +26,50 @@ final class PagedDevice implements BlockDevice {
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        checkRange(offset, dst.remaining());
-        long at = offset;
-        while (dst.hasRemaining()) {
-            int inPage = (int) (at % PAGE);
-            int length = Math.min(PAGE - inPage, dst.remaining());
-            pages.readPage(at / PAGE, buffer);
+        forEachPagePart(offset, dst.remaining(), (page, inPage, length) -> {
+            pages.readPage(page, buffer);
             dst.put(buffer, inPage, length);
-            at += length;
-        }
+        });
     }
 
     @Override
     public void write(long offset, ByteBuffer src) throws IOException {
-        checkRange(offset, src.remaining());
-        long at = offset;
-        while (src.hasRemaining()) {
-            int inPage = (int) (at % PAGE);
-            int length = Math.min(PAGE - inPage, src.remaining());
+        forEachPagePart(offset, src.remaining(), (page, inPage, length) -> {
             if (length < PAGE) {
-                pages.readPage(at / PAGE, buffer);
+                pages.readPage(page, buffer);
             }
             src.get(buffer, inPage, length);
-            pages.writePage(at / PAGE, buffer);
-            at += length;
-        }
+            pages.writePage(page, buffer);
+        });
     }
 
     @Override
     public void trim(long offset, long lengthBytes) throws IOException {
+        forEachPagePart(offset, lengthBytes, (page, inPage, length) -> {
+            if (length == PAGE) {
+                pages.trimPage(page);
+            } else {
+                pages.readPage(page, buffer);
+                Arrays.fill(buffer, inPage, inPage + length, (byte) 0);
+                pages.writePage(page, buffer);
+            }
+        });
+    }
+
+    /** The part of one page a byte range covers. */
+    private interface PagePart {
+        void apply(long page, int inPage, int length) throws IOException;
+    }
+
+    /** Splits a range of the device (checked to fit) at page boundaries, in order. */
+    private void forEachPagePart(long offset, long lengthBytes, PagePart part)
+            throws IOException {
         checkRange(offset, lengthBytes);
-        long at = offset;
         long end = offset + lengthBytes;
-        while (at < end) {
+        for (long at = offset; at < end; ) {
             int inPage = (int) (at % PAGE);
             int length = (int) Math.min(PAGE - inPage, end - at);
-            if (length == PAGE) {
-                pages.trimPage(at / PAGE);
-            } else {
-                pages.readPage(at / PAGE, buffer);
-                Arrays.fill(buffer, inPage, inPage + length, (byte) 0);
-                pages.writePage(at / PAGE, buffer);
-            }
+            part.apply(at / PAGE, inPage, length);
             at += length;
         }
     }

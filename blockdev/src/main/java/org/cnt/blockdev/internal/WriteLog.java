@@ -49,6 +49,9 @@ final class WriteLog implements AutoCloseable {
     /** Closed segments, oldest first. */
     private final ArrayDeque<Segment> sealed = new ArrayDeque<>();
     private final List<Entry> replayed;
+    /** The record being appended (under the lock): a page write allocates nothing. */
+    private final ByteBuffer record = ByteBuffer.allocate(HEADER_BYTES + PageStore.PAGE_BYTES);
+    private final CRC32C crc = new CRC32C();
     private FileChannel current;
     private Path currentPath;
     private long currentFirstSeq;
@@ -92,6 +95,8 @@ final class WriteLog implements AutoCloseable {
                 continue;
             }
             long firstSeq = firstSeqOf(file);
+            // Records number on from the previous segment's; the first segment's from its name.
+            long want = expected < 0 ? firstSeq : expected;
             long validBytes = 0;
             long lastSeq = firstSeq - 1;
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ,
@@ -99,8 +104,7 @@ final class WriteLog implements AutoCloseable {
                 ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
                 while (true) {
                     Entry entry = readEntry(channel, validBytes, header);
-                    if (entry == null || expected >= 0 && entry.seq() != expected
-                            || expected < 0 && entry.seq() != firstSeq) {
+                    if (entry == null || entry.seq() != want) {
                         cut = validBytes < channel.size();
                         if (cut) {
                             log.warn("{}: cut at byte {} (a torn or corrupt record)", file,
@@ -111,7 +115,8 @@ final class WriteLog implements AutoCloseable {
                     }
                     entries.add(entry);
                     lastSeq = entry.seq();
-                    expected = entry.seq() + 1;
+                    want = entry.seq() + 1;
+                    expected = want;
                     validBytes += HEADER_BYTES
                             + (entry.content() == null ? 0 : PageStore.PAGE_BYTES);
                 }
@@ -199,13 +204,13 @@ final class WriteLog implements AutoCloseable {
                 rotate();
             }
             long seq = nextSeq++;
-            ByteBuffer record = ByteBuffer.allocate(recordBytes);
+            record.clear();
             record.putInt(0).putInt(bodyBytes).putLong(seq).putLong(page)
                     .put(content == null ? TRIM : WRITE);
             if (content != null) {
                 record.put(content);
             }
-            CRC32C crc = new CRC32C();
+            crc.reset();
             crc.update(record.array(), 4, recordBytes - 4);
             record.putInt(0, (int) crc.getValue()).flip();
             while (record.hasRemaining()) {
