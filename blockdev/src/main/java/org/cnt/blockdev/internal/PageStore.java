@@ -14,6 +14,18 @@ interface PageStore extends AutoCloseable {
 
     void readPage(long page, byte[] into) throws IOException;
 
+    /**
+     * Reads pages {@code [first, first + count)} into {@code into}: a store that fetches pages
+     * from far away fetches a run at once.
+     */
+    default void readPages(long first, int count, byte[] into) throws IOException {
+        byte[] page = new byte[PAGE_BYTES];
+        for (int i = 0; i < count; i++) {
+            readPage(first + i, page);
+            System.arraycopy(page, 0, into, i * PAGE_BYTES, PAGE_BYTES);
+        }
+    }
+
     /** Takes a copy: the caller reuses {@code from}. */
     void writePage(long page, byte[] from) throws IOException;
 

@@ -12,6 +12,7 @@ import org.cnt.blockdev.BlockDevice;
  */
 final class PagedDevice implements BlockDevice {
     private static final int PAGE = PageStore.PAGE_BYTES;
+    private static final int MAX_RUN_PAGES = 256;
     private final PageStore pages;
     private final byte[] buffer = new byte[PAGE];
 
@@ -26,10 +27,25 @@ final class PagedDevice implements BlockDevice {
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        forEachPagePart(offset, dst.remaining(), (page, inPage, length) -> {
-            pages.readPage(page, buffer);
+        checkRange(offset, dst.remaining());
+        long end = offset + dst.remaining();
+        for (long at = offset; at < end; ) {
+            long wholePages = at % PAGE == 0 ? (end - at) / PAGE : 0;
+            if (wholePages > 0) {
+                // Whole pages go to the store as a run: far away, a run is one round trip.
+                int count = (int) Math.min(wholePages, MAX_RUN_PAGES);
+                byte[] run = new byte[count * PAGE];
+                pages.readPages(at / PAGE, count, run);
+                dst.put(run);
+                at += (long) count * PAGE;
+                continue;
+            }
+            int inPage = (int) (at % PAGE);
+            int length = (int) Math.min(PAGE - inPage, end - at);
+            pages.readPage(at / PAGE, buffer);
             dst.put(buffer, inPage, length);
-        });
+            at += length;
+        }
     }
 
     @Override

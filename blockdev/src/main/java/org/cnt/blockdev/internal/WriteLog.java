@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The write-back log of one volume on the client's disk: each accepted page write (or trim) is
  * appended, checksummed, before the write returns, so a client that crashes replays on the next
- * open what it had accepted but not yet seen committed. Segment files named by their first
+ * open what it had accepted but not yet seen committed. The log is also where dirty pages live
+ * until they commit: entries say where their page is, and {@link #read} fetches it (the heap holds
+ * no page of the log, however large it is). Segment files named by their first
  * record's sequence number; a segment goes once every record in it is committed
  * ({@link #release}). Bounded: an append waits while the log holds its capacity. A torn or
  * corrupt record ends the replay there (the tail after it is cut off, as a crash mid-append
@@ -34,11 +36,15 @@ final class WriteLog implements AutoCloseable {
     private static final byte WRITE = 1;
     private static final byte TRIM = 2;
 
-    /** A logged page write ({@code content} a whole page) or trim ({@code content} null). */
-    record Entry(long seq, long page, byte[] content) {
+    /**
+     * A logged page write or trim, and where its record is: in the segment that starts with
+     * record {@code segment}, at byte {@code position}.
+     */
+    record Entry(long seq, long page, boolean trim, long segment, long position) {
     }
 
-    private record Segment(Path path, long firstSeq, long lastSeq, long sizeBytes) {
+    private record Segment(Path path, long firstSeq, long lastSeq, long sizeBytes,
+                           FileChannel channel) {
     }
 
     private final Path dir;
@@ -48,6 +54,8 @@ final class WriteLog implements AutoCloseable {
     private final Condition space = lock.newCondition();
     /** Closed segments, oldest first. */
     private final ArrayDeque<Segment> sealed = new ArrayDeque<>();
+    /** Every live segment's channel, the current one too, by first sequence number. */
+    private final java.util.Map<Long, FileChannel> channels = new java.util.HashMap<>();
     private final List<Entry> replayed;
     /** The record being appended (under the lock): a page write allocates nothing. */
     private final ByteBuffer record = ByteBuffer.allocate(HEADER_BYTES + PageStore.PAGE_BYTES);
@@ -99,32 +107,33 @@ final class WriteLog implements AutoCloseable {
             long want = expected < 0 ? firstSeq : expected;
             long validBytes = 0;
             long lastSeq = firstSeq - 1;
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-                while (true) {
-                    Entry entry = readEntry(channel, validBytes, header);
-                    if (entry == null || entry.seq() != want) {
-                        cut = validBytes < channel.size();
-                        if (cut) {
-                            log.warn("{}: cut at byte {} (a torn or corrupt record)", file,
-                                    validBytes);
-                            channel.truncate(validBytes);
-                        }
-                        break;
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+            ByteBuffer body = ByteBuffer.allocate(PageStore.PAGE_BYTES);
+            while (true) {
+                Entry entry = readEntry(channel, firstSeq, validBytes, header, body);
+                if (entry == null || entry.seq() != want) {
+                    cut = validBytes < channel.size();
+                    if (cut) {
+                        log.warn("{}: cut at byte {} (a torn or corrupt record)", file,
+                                validBytes);
+                        channel.truncate(validBytes);
                     }
-                    entries.add(entry);
-                    lastSeq = entry.seq();
-                    want = entry.seq() + 1;
-                    expected = want;
-                    validBytes += HEADER_BYTES
-                            + (entry.content() == null ? 0 : PageStore.PAGE_BYTES);
+                    break;
                 }
+                entries.add(entry);
+                lastSeq = entry.seq();
+                want = entry.seq() + 1;
+                expected = want;
+                validBytes += HEADER_BYTES + (entry.trim() ? 0 : PageStore.PAGE_BYTES);
             }
             if (validBytes == 0) {
+                channel.close();
                 Files.delete(file);
             } else {
-                sealed.add(new Segment(file, firstSeq, lastSeq, validBytes));
+                sealed.add(new Segment(file, firstSeq, lastSeq, validBytes, channel));
+                channels.put(firstSeq, channel);
                 usedBytes += validBytes;
             }
         }
@@ -140,8 +149,8 @@ final class WriteLog implements AutoCloseable {
     }
 
     /** The record at {@code position}, or null where the valid log ends. */
-    private static Entry readEntry(FileChannel channel, long position, ByteBuffer header)
-            throws IOException {
+    private static Entry readEntry(FileChannel channel, long segment, long position,
+                                   ByteBuffer header, ByteBuffer body) throws IOException {
         header.clear();
         if (readFully(channel, header, position) < HEADER_BYTES) {
             return null;
@@ -157,17 +166,17 @@ final class WriteLog implements AutoCloseable {
         if (!valid || seq < 1 || page < 0) {
             return null;
         }
-        ByteBuffer body = ByteBuffer.allocate(bodyBytes);
+        body.clear().limit(bodyBytes);
         if (readFully(channel, body, position + HEADER_BYTES) < bodyBytes) {
             return null;
         }
         CRC32C check = new CRC32C();
         check.update(header.array(), 4, HEADER_BYTES - 4);
-        check.update(body.array());
+        check.update(body.array(), 0, bodyBytes);
         if ((int) check.getValue() != crc) {
             return null;
         }
-        return new Entry(seq, page, kind == WRITE ? body.array() : null);
+        return new Entry(seq, page, kind == TRIM, segment, position);
     }
 
     private static int readFully(FileChannel channel, ByteBuffer into, long position)
@@ -188,8 +197,8 @@ final class WriteLog implements AutoCloseable {
         return List.copyOf(replayed);
     }
 
-    /** Logs a page write ({@code content} null: a trim); returns its sequence number. */
-    long append(long page, byte[] content) throws IOException, InterruptedException {
+    /** Logs a page write ({@code content} null: a trim). */
+    Entry append(long page, byte[] content) throws IOException, InterruptedException {
         int bodyBytes = content == null ? 0 : PageStore.PAGE_BYTES;
         if (content != null && content.length != PageStore.PAGE_BYTES) {
             throw new IllegalArgumentException("the log takes whole pages");
@@ -204,6 +213,7 @@ final class WriteLog implements AutoCloseable {
                 rotate();
             }
             long seq = nextSeq++;
+            long position = currentBytes;
             record.clear();
             record.putInt(0).putInt(bodyBytes).putLong(seq).putLong(page)
                     .put(content == null ? TRIM : WRITE);
@@ -218,7 +228,7 @@ final class WriteLog implements AutoCloseable {
             }
             currentBytes += recordBytes;
             usedBytes += recordBytes;
-            return seq;
+            return new Entry(seq, page, content == null, currentFirstSeq, position);
         } finally {
             lock.unlock();
         }
@@ -227,13 +237,14 @@ final class WriteLog implements AutoCloseable {
     private void rotate() throws IOException {
         if (current != null) {
             current.force(false);
-            current.close();
-            sealed.add(new Segment(currentPath, currentFirstSeq, nextSeq - 1, currentBytes));
+            sealed.add(new Segment(currentPath, currentFirstSeq, nextSeq - 1, currentBytes,
+                    current));
         }
         currentFirstSeq = nextSeq;
         currentPath = dir.resolve(String.format("%020d.wal", nextSeq));
         current = FileChannel.open(currentPath, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, StandardOpenOption.READ);
+        channels.put(currentFirstSeq, current);
         currentBytes = 0;
         try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
             directory.force(true);
@@ -258,16 +269,42 @@ final class WriteLog implements AutoCloseable {
         try {
             while (!sealed.isEmpty() && sealed.peekFirst().lastSeq() <= seq) {
                 Segment gone = sealed.pollFirst();
+                channels.remove(gone.firstSeq()).close();
                 Files.deleteIfExists(gone.path());
                 usedBytes -= gone.sizeBytes();
             }
             if (current != null && sealed.isEmpty() && currentBytes > 0 && nextSeq - 1 <= seq) {
-                current.close();
+                channels.remove(currentFirstSeq).close();
                 Files.delete(currentPath);
                 usedBytes -= currentBytes;
                 current = null;
             }
             space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads the page an entry logged into {@code into} (zeros for a trim). The entry's record must
+     * not be released yet: a page that is still dirty never is.
+     */
+    void read(Entry entry, byte[] into) throws IOException {
+        if (entry.trim()) {
+            java.util.Arrays.fill(into, 0, PageStore.PAGE_BYTES, (byte) 0);
+            return;
+        }
+        lock.lock();
+        try {
+            FileChannel channel = channels.get(entry.segment());
+            if (channel == null) {
+                throw new IOException("write log record " + entry.seq() + " was released");
+            }
+            ByteBuffer page = ByteBuffer.wrap(into, 0, PageStore.PAGE_BYTES);
+            if (readFully(channel, page, entry.position() + HEADER_BYTES)
+                    < PageStore.PAGE_BYTES) {
+                throw new IOException("write log record " + entry.seq() + " is short");
+            }
         } finally {
             lock.unlock();
         }
@@ -288,9 +325,12 @@ final class WriteLog implements AutoCloseable {
         try {
             if (current != null) {
                 current.force(false);
-                current.close();
                 current = null;
             }
+            for (FileChannel channel : channels.values()) {
+                channel.close();
+            }
+            channels.clear();
         } finally {
             lock.unlock();
         }

@@ -1,6 +1,7 @@
 package org.cnt.blockdev.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class WriteLogTest {
     void acceptedWritesAndTrimsAreReplayedInOrderAfterACrash() throws Exception {
         try (WriteLog log = WriteLog.open(dir, 100 * SEGMENT, SEGMENT)) {
             for (int i = 0; i < 7; i++) {
-                assertThat(log.append(i, page(i))).isEqualTo(i + 1);
+                assertThat(log.append(i, page(i)).seq()).isEqualTo(i + 1);
             }
             log.append(3, null);
             // No sync: a process crash keeps what reached the page cache.
@@ -49,10 +50,16 @@ class WriteLogTest {
             for (int i = 0; i < 7; i++) {
                 assertThat(back.get(i).seq()).isEqualTo(i + 1);
                 assertThat(back.get(i).page()).isEqualTo(i);
-                assertThat(back.get(i).content()).isEqualTo(page(i));
+                byte[] read = new byte[PAGE];
+                log.read(back.get(i), read);
+                assertThat(read).isEqualTo(page(i));
             }
-            assertThat(back.get(7).content()).as("a trim").isNull();
-            assertThat(log.append(9, page(9))).as("numbering goes on").isEqualTo(9);
+            assertThat(back.get(7).trim()).as("a trim").isTrue();
+            WriteLog.Entry next = log.append(9, page(9));
+            assertThat(next.seq()).as("numbering goes on").isEqualTo(9);
+            byte[] read = new byte[PAGE];
+            log.read(next, read);
+            assertThat(read).isEqualTo(page(9));
         }
         assertThat(segments()).hasSizeGreaterThan(2);
     }
@@ -100,12 +107,13 @@ class WriteLogTest {
     @Test
     void aFullLogHoldsAppendsBackUntilCommittedRecordsAreReleased() throws Exception {
         try (WriteLog log = WriteLog.open(dir, 2 * SEGMENT, SEGMENT)) {
-            for (int i = 0; i < 6; i++) {
+            WriteLog.Entry first = log.append(0, page(0));
+            for (int i = 1; i < 6; i++) {
                 log.append(i, page(i));
             }
             CompletableFuture<Long> blocked = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return log.append(6, page(6));
+                    return log.append(6, page(6)).seq();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -118,6 +126,8 @@ class WriteLogTest {
             }
             log.release(3);
             assertThat(blocked.get(10, TimeUnit.SECONDS)).isEqualTo(7);
+            assertThatThrownBy(() -> log.read(first, new byte[PAGE]))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("released");
             log.release(7);
             assertThat(log.usedBytes()).isZero();
         }

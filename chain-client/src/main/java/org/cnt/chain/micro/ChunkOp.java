@@ -77,19 +77,43 @@ public sealed interface ChunkOp {
         return owner.sign(Hash.sha256(unsigned).toBytes());
     }
 
-    /** Opens the exclusive write session {@code sessionId} of a client on this chunk. */
+    /**
+     * Opens, or renews, the exclusive write session {@code sessionId} of a client on this chunk.
+     * The session is leased until {@code untilSec} (main-chain time) and renewed by opening it
+     * again before then, so a client that vanished does not lock its volume for good: once the
+     * lease ran out another session may take over (0: held until closed, for tools that write
+     * raw Wops). {@code holder} names the client (host and process) to whoever finds it held.
+     */
     record OpenSession(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
-                       byte[] signature) implements ChunkOp {
+                       long untilSec, String holder, byte[] signature) implements ChunkOp {
         static final int TAG = 0x4F;
+        public static final int MAX_HOLDER_BYTES = 128;
 
+        public OpenSession {
+            if (untilSec < 0 || holder.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    > MAX_HOLDER_BYTES) {
+                throw new IllegalArgumentException("bad session lease: until " + untilSec
+                        + ", holder of " + holder.length() + " characters");
+            }
+        }
+
+        /** A session held until it is closed (or the volume's lease ends). */
         public static OpenSession sign(KeyPair owner, long volumeId, long chunkId, Hash sessionId) {
-            return new OpenSession(volumeId, chunkId, sessionId, owner.publicKey(),
-                    signHeader(owner, TAG, volumeId, chunkId, sessionId));
+            return sign(owner, volumeId, chunkId, sessionId, 0, "");
+        }
+
+        public static OpenSession sign(KeyPair owner, long volumeId, long chunkId, Hash sessionId,
+                                       long untilSec, String holder) {
+            OpenSession unsigned = new OpenSession(volumeId, chunkId, sessionId,
+                    owner.publicKey(), untilSec, holder, new byte[Signature.SIZE_BYTES]);
+            return new OpenSession(volumeId, chunkId, sessionId, owner.publicKey(), untilSec,
+                    holder, owner.sign(Hash.sha256(unsigned.body()).toBytes()));
         }
 
         @Override
         public byte[] body() {
-            return header(TAG, volumeId, chunkId, sessionId, owner).toByteArray();
+            return header(TAG, volumeId, chunkId, sessionId, owner).u64(untilSec).string(holder)
+                    .toByteArray();
         }
     }
 
@@ -410,8 +434,12 @@ public sealed interface ChunkOp {
         Hash session = Hash.wrap(in.fixed(Hash.SIZE_BYTES, "session"));
         PublicKey owner = PublicKey.wrap(in.fixed(PublicKey.SIZE_BYTES, "owner"));
         ChunkOp op = switch (tag) {
-            case OpenSession.TAG -> new OpenSession(volume, chunk, session, owner,
-                    in.fixed(Signature.SIZE_BYTES, "signature"));
+            case OpenSession.TAG -> {
+                long until = in.u64Max("session until", Long.MAX_VALUE);
+                String holder = in.string(OpenSession.MAX_HOLDER_BYTES, "session holder");
+                yield new OpenSession(volume, chunk, session, owner, until, holder,
+                        in.fixed(Signature.SIZE_BYTES, "signature"));
+            }
             case CloseSession.TAG -> new CloseSession(volume, chunk, session, owner,
                     in.fixed(Signature.SIZE_BYTES, "signature"));
             case Seal.TAG -> {

@@ -152,9 +152,25 @@ public final class ReplicationClient implements AutoCloseable {
      */
     public CompletableFuture<byte[]> read(long chunkId, long offsetBytes, int lengthBytes,
                                           long minHeight) throws ReplicationException {
+        return read(new WireMessage.ReadRequest(nextRequestId.getAndIncrement(), chunkId,
+                offsetBytes, lengthBytes, minHeight, false));
+    }
+
+    /**
+     * The chunk's metadata (its {@code ChunkMeta} encoding: session, slice sequence numbers),
+     * verified as {@link #read} verifies bytes. {@code sliceOffsetBytes} is the offset of a slice
+     * of the chunk the client owns (only owners may read).
+     */
+    public CompletableFuture<byte[]> readMeta(long chunkId, long sliceOffsetBytes, long minHeight)
+            throws ReplicationException {
+        return read(new WireMessage.ReadRequest(nextRequestId.getAndIncrement(), chunkId,
+                sliceOffsetBytes, 0, minHeight, true));
+    }
+
+    private CompletableFuture<byte[]> read(WireMessage.ReadRequest request)
+            throws ReplicationException {
+        long chunkId = request.chunkId();
         CopyGroup group = groups.group(chunkId);
-        WireMessage.ReadRequest request = new WireMessage.ReadRequest(
-                nextRequestId.getAndIncrement(), chunkId, offsetBytes, lengthBytes, minHeight);
         int first = Math.floorMod(leaderGuess.getOrDefault(chunkId, 0) + 1, group.size());
         PendingRead read = new PendingRead(request, group, first);
         reads.put(request.requestId(), read);
@@ -311,7 +327,7 @@ public final class ReplicationClient implements AutoCloseable {
         byte[] bytes = reply.verifiedBytes(read.request, read.group.members(),
                 read.group.quorum(), options.pageSizeBytes());
         if (bytes != null) {
-            read.future.complete(bytes);
+            read.future.complete(read.request.withMeta() ? reply.meta() : bytes);
             return;
         }
         log.warn("farmer {} served chunk {} bytes that do not verify; asking another member",

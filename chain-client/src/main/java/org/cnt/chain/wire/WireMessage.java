@@ -25,6 +25,8 @@ import org.cnt.chain.micro.QuorumCert;
 public sealed interface WireMessage {
     int NONCE_BYTES = 32;
     int MAX_READ_PAGES = 256;
+    /** The largest chunk metadata a reply carries (a chunk of 131,000 slices). */
+    int MAX_META_BYTES = 1 << 20;
 
     int tag();
 
@@ -108,16 +110,25 @@ public sealed interface WireMessage {
 
     /**
      * Asks for committed bytes of a chunk at a certified height of at least {@code minHeight}
-     * (the height of the reader's last committed write, so no replica can serve older data).
+     * (the height of the reader's last committed write, so no replica can serve older data),
+     * and with {@code withMeta} the chunk's metadata at that height too (sessions and slice
+     * sequence numbers: what a client resuming its writes must know). A read of no bytes asks
+     * for the metadata alone; its offset names a slice the reader owns.
      */
     record ReadRequest(long requestId, long chunkId, long offsetBytes, int lengthBytes,
-                       long minHeight) implements WireMessage {
+                       long minHeight, boolean withMeta) implements WireMessage {
+        public ReadRequest(long requestId, long chunkId, long offsetBytes, int lengthBytes,
+                           long minHeight) {
+            this(requestId, chunkId, offsetBytes, lengthBytes, minHeight, false);
+        }
+
         public int tag() {
             return 4;
         }
 
         public void encodeBody(CanonicalWriter out) {
-            out.u64(requestId).u64(chunkId).u64(offsetBytes).u32(lengthBytes).u64(minHeight);
+            out.u64(requestId).u64(chunkId).u64(offsetBytes).u32(lengthBytes).u64(minHeight)
+                    .bool(withMeta);
         }
     }
 
@@ -126,8 +137,8 @@ public sealed interface WireMessage {
      * certified block whose committed root binds that pages root with {@code metaHash}.
      */
     record ReadReply(long requestId, long chunkId, MicroBlock anchor, QuorumCert anchorQc,
-                     Hash pagesRoot, Hash metaHash, int firstPage, List<byte[]> pages,
-                     List<List<Hash>> proofs) implements WireMessage {
+                     Hash pagesRoot, Hash metaHash, byte[] meta, int firstPage,
+                     List<byte[]> pages, List<List<Hash>> proofs) implements WireMessage {
         public ReadReply {
             pages = List.copyOf(pages);
             proofs = proofs.stream().map(List::copyOf).toList();
@@ -139,7 +150,8 @@ public sealed interface WireMessage {
 
         public void encodeBody(CanonicalWriter out) {
             out.u64(requestId).u64(chunkId).write(anchor).write(anchorQc)
-                    .fixed(pagesRoot.toBytes()).fixed(metaHash.toBytes()).u32(firstPage)
+                    .fixed(pagesRoot.toBytes()).fixed(metaHash.toBytes()).bytes(meta)
+                    .u32(firstPage)
                     .u32(pages.size());
             for (int i = 0; i < pages.size(); i++) {
                 out.bytes(pages.get(i)).u8(proofs.get(i).size());
@@ -157,9 +169,12 @@ public sealed interface WireMessage {
         public byte[] verifiedBytes(ReadRequest request, List<PublicKey> members, int quorum,
                                     int pageSizeBytes) {
             long first = request.offsetBytes() / pageSizeBytes;
-            long end = (request.offsetBytes() + request.lengthBytes() + pageSizeBytes - 1)
+            long end = request.lengthBytes() == 0 ? first
+                    : (request.offsetBytes() + request.lengthBytes() + pageSizeBytes - 1)
                     / pageSizeBytes;
-            if (requestId != request.requestId() || chunkId != request.chunkId()
+            boolean metaAsAsked = request.withMeta() ? Hash.sha256(meta).equals(metaHash)
+                    : meta.length == 0;
+            if (!metaAsAsked || requestId != request.requestId() || chunkId != request.chunkId()
                     || anchor.chunkId() != chunkId || firstPage != first
                     || pages.size() != end - first || proofs.size() != pages.size()
                     || anchor.committedHeight() < request.minHeight()
@@ -209,7 +224,7 @@ public sealed interface WireMessage {
                     "micro-chain message")));
             case 4 -> new ReadRequest(in.u64("request id"), in.u64Max("chunk", Long.MAX_VALUE),
                     in.u64Max("offset", Long.MAX_VALUE), nonNegative(in.u32("length"), "length"),
-                    in.u64Max("min height", Long.MAX_VALUE));
+                    in.u64Max("min height", Long.MAX_VALUE), in.bool("with meta"));
             case 5 -> decodeReadReply(in);
             case 6 -> new Failure(in.u64("request id"), in.string(1024, "reason"));
             default -> throw new CodecException("unknown wire message tag " + tag);
@@ -232,6 +247,7 @@ public sealed interface WireMessage {
         QuorumCert qc = QuorumCert.decode(in);
         Hash pagesRoot = Hash.wrap(in.fixed(Hash.SIZE_BYTES, "pages root"));
         Hash metaHash = Hash.wrap(in.fixed(Hash.SIZE_BYTES, "meta hash"));
+        byte[] meta = in.bytes(MAX_META_BYTES, "chunk metadata");
         int firstPage = nonNegative(in.u32("first page"), "first page");
         int count = in.u32("page count");
         if (count < 0 || count > MAX_READ_PAGES) {
@@ -252,7 +268,7 @@ public sealed interface WireMessage {
             }
             proofs.add(Arrays.asList(siblings));
         }
-        return new ReadReply(requestId, chunk, anchor, qc, pagesRoot, metaHash, firstPage, pages,
-                proofs);
+        return new ReadReply(requestId, chunk, anchor, qc, pagesRoot, metaHash, meta, firstPage,
+                pages, proofs);
     }
 }

@@ -375,12 +375,38 @@ class WireCodecTest {
                 .verifiedBytes(request, memberKeys(), 3, pageSize)).isNull();
     }
 
+    @Test
+    void aMetadataReadVerifiesTheMetadataAgainstTheCertifiedRoot() {
+        PageTree tree = new PageTree(8, 16);
+        byte[] meta = "slice seqs and the session".getBytes();
+        MicroBlock anchor = MicroBlock.propose(MEMBERS.get(2), 2, QuorumCert.genesis(9, 0), 0, 5,
+                ChunkRoot.of(tree.root(), Hash.sha256(meta)), List.of());
+        WireMessage.ReadRequest request = new WireMessage.ReadRequest(1, 9, 16, 0, 5, true);
+        assertThat(metaReply(anchor, tree, meta, meta).verifiedBytes(request, memberKeys(), 3, 16))
+                .isEmpty();
+        byte[] forged = meta.clone();
+        forged[0] ^= 1;
+        assertThat(metaReply(anchor, tree, meta, forged).verifiedBytes(request, memberKeys(), 3,
+                16)).as("metadata that is not what the quorum certified").isNull();
+        assertThat(metaReply(anchor, tree, meta, new byte[0]).verifiedBytes(request, memberKeys(),
+                3, 16)).as("metadata asked for and left out").isNull();
+    }
+
+    private static WireMessage.ReadReply metaReply(MicroBlock anchor, PageTree tree,
+                                                   byte[] certified, byte[] served) {
+        return roundTrip(new WireMessage.ReadReply(1, 9, anchor, certify(anchor, 0, 1, 2),
+                tree.root(), Hash.sha256(certified), served, 1, List.of(), List.of()));
+    }
+
     /** Pages 1..3 of the tree, with the third replaced by {@code third}. */
     private static WireMessage.ReadReply reply(MicroBlock anchor, QuorumCert qc, PageTree tree,
                                                Hash metaHash, byte[][] pages, byte[] second) {
         List<byte[]> served = List.of(pages[1], second == pages[1] ? pages[2] : second, pages[3]);
-        WireMessage.ReadReply reply = new WireMessage.ReadReply(1, 9, anchor, qc, tree.root(),
-                metaHash, 1, served, List.of(tree.proof(1), tree.proof(2), tree.proof(3)));
+        return roundTrip(new WireMessage.ReadReply(1, 9, anchor, qc, tree.root(), metaHash,
+                new byte[0], 1, served, List.of(tree.proof(1), tree.proof(2), tree.proof(3))));
+    }
+
+    private static WireMessage.ReadReply roundTrip(WireMessage.ReadReply reply) {
         EmbeddedChannel in = decoding();
         in.writeInbound(encode(reply));
         return in.readInbound();

@@ -23,7 +23,7 @@ import org.cnt.chain.micro.Wop;
 import org.cnt.chain.wire.WireMessage;
 import org.cnt.farmer.FarmerException;
 import org.cnt.farmer.microchain.ChunkGeometry;
-import org.cnt.farmer.microchain.ChunkMeta;
+import org.cnt.chain.micro.ChunkMeta;
 import org.cnt.farmer.microchain.ChunkState;
 import org.cnt.farmer.microchain.Replica;
 import org.cnt.farmer.microchain.ReplicaConfig;

@@ -21,19 +21,22 @@ final class ReadService {
     /** Null when the reader may read the range; otherwise the refusal sent back. */
     String authorize(ReplicaConfig config, WireMessage.ReadRequest request, PublicKey reader) {
         ChunkGeometry geometry = config.geometry();
-        long end = request.offsetBytes() + request.lengthBytes();
-        if (request.lengthBytes() <= 0 || end > geometry.chunkSizeBytes()) {
+        // A read of no bytes (the metadata alone) is authorized by the slice its offset names.
+        long lastByte = Math.max(request.offsetBytes(),
+                request.offsetBytes() + request.lengthBytes() - 1);
+        if (request.lengthBytes() < 0 || request.lengthBytes() == 0 && !request.withMeta()
+                || lastByte >= geometry.chunkSizeBytes()) {
             return "out_of_bounds: " + request.lengthBytes() + " bytes at "
                     + request.offsetBytes() + " do not fit a " + geometry.chunkSizeBytes()
                     + "-byte chunk";
         }
         long firstPage = request.offsetBytes() / geometry.pageSizeBytes();
-        long lastPage = (end - 1) / geometry.pageSizeBytes();
+        long lastPage = lastByte / geometry.pageSizeBytes();
         if (lastPage - firstPage + 1 > WireMessage.MAX_READ_PAGES) {
             return "too_large: read at most " + WireMessage.MAX_READ_PAGES + " pages at once";
         }
         for (long slice = request.offsetBytes() / geometry.sliceSizeBytes();
-             slice <= (end - 1) / geometry.sliceSizeBytes(); slice++) {
+             slice <= lastByte / geometry.sliceSizeBytes(); slice++) {
             SliceLease lease = config.leases().lease(config.chunkId(), (int) slice);
             if (lease == null || !lease.owner().equals(reader.address())) {
                 return "not_owner: slice " + slice + " of chunk " + config.chunkId()
@@ -52,6 +55,9 @@ final class ReadService {
         int pageSize = state.geometry().pageSizeBytes();
         int first = (int) (request.offsetBytes() / pageSize);
         int last = (int) ((request.offsetBytes() + request.lengthBytes() - 1) / pageSize);
+        if (request.lengthBytes() == 0) {
+            last = first - 1;
+        }
         List<byte[]> pages = new ArrayList<>();
         List<List<Hash>> proofs = new ArrayList<>();
         for (int page = first; page <= last; page++) {
@@ -59,6 +65,7 @@ final class ReadService {
             proofs.add(state.proof(page));
         }
         return new WireMessage.ReadReply(request.requestId(), request.chunkId(), anchor.block(),
-                anchor.qc(), state.pagesRoot(), state.meta().hash(), first, pages, proofs);
+                anchor.qc(), state.pagesRoot(), state.meta().hash(),
+                request.withMeta() ? state.meta().toBytes() : new byte[0], first, pages, proofs);
     }
 }

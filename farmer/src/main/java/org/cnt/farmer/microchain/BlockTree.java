@@ -1,5 +1,6 @@
 package org.cnt.farmer.microchain;
 
+import org.cnt.chain.micro.ChunkMeta;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

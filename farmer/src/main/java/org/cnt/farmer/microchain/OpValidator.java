@@ -1,5 +1,6 @@
 package org.cnt.farmer.microchain;
 
+import org.cnt.chain.micro.ChunkMeta;
 import org.cnt.chain.crypto.Address;
 import org.cnt.chain.micro.ChunkOp;
 import org.cnt.chain.micro.Wop;
@@ -20,6 +21,11 @@ public final class OpValidator {
     }
 
     private static final int VERIFIED_SIGNATURES = 8192;
+    /**
+     * How far ahead a session lease may run: a client that crashed holds its volume this long at
+     * most, and a member whose clock view lags stays within it.
+     */
+    public static final long MAX_SESSION_LEASE_SEC = 600;
     private final long chunkId;
     private final ChunkGeometry geometry;
     private final LeaseView leases;
@@ -109,12 +115,22 @@ public final class OpValidator {
             return refuse(Refusal.Reason.NOT_OWNER, "volume " + open.volumeId() + " of "
                     + open.owner().address() + " holds no live slice of chunk " + chunkId);
         }
-        if (before.hasSession() && !before.sessionId().equals(open.sessionId())
-                && sessionLive(before)) {
-            return refuse(Refusal.Reason.SESSION_HELD, "session " + before.sessionId()
-                    + " of volume " + before.sessionVolume() + " is open; close it first");
+        if (open.untilSec() != 0 && open.untilSec() > leases.nowSec() + MAX_SESSION_LEASE_SEC) {
+            return refuse(Refusal.Reason.BAD_SESSION_LEASE, "a session lease runs at most "
+                    + MAX_SESSION_LEASE_SEC + " s ahead; renew it instead");
         }
-        return accept(before.withSession(open.sessionId(), open.owner(), open.volumeId()));
+        ChunkMeta.Session held = before.session();
+        if (held != null && !held.id().equals(open.sessionId()) && sessionLive(before)) {
+            return refuse(Refusal.Reason.SESSION_HELD, "session " + held.id() + " of volume "
+                    + held.volumeId() + " is held by " + describe(held) + "; close it first");
+        }
+        return accept(before.withSession(open));
+    }
+
+    private static String describe(ChunkMeta.Session session) {
+        return (session.holder().isEmpty() ? "an unnamed client" : "'" + session.holder() + "'")
+                + (session.untilSec() == 0 ? " until it is closed"
+                        : " until " + session.untilSec() + " (unix s)");
     }
 
     private Outcome seal(ChunkOp.Seal seal, ChunkMeta before) {
@@ -140,8 +156,14 @@ public final class OpValidator {
         return accept(before.withoutSession());
     }
 
-    /** A session whose volume no longer leases any slice here has lapsed with its lease. */
+    /**
+     * A session excludes others while its own lease runs; one whose volume no longer leases any
+     * slice here has lapsed with the volume's lease.
+     */
     private boolean sessionLive(ChunkMeta meta) {
+        if (!meta.session().leasedAt(leases.nowSec())) {
+            return false;
+        }
         for (int slice = 0; slice < geometry.sliceCount(); slice++) {
             SliceLease lease = leases.lease(chunkId, slice);
             if (lease != null && lease.volumeId() == meta.sessionVolume()

@@ -9,7 +9,8 @@ public record Refusal(Reason reason, String detail) {
     /** The validation rules of DESIGN.md, one per way an operation can be wrong. */
     public enum Reason {
         BAD_SIGNATURE, WRONG_CHUNK, SLICE_OUT_OF_RANGE, NOT_LEASED, NOT_OWNER, LEASE_EXPIRED,
-        NO_SESSION, SESSION_HELD, WRONG_SESSION, SEQUENCE_REPLAY, SEQUENCE_GAP, OUT_OF_BOUNDS,
+        NO_SESSION, SESSION_HELD, BAD_SESSION_LEASE, WRONG_SESSION, SEQUENCE_REPLAY,
+        SEQUENCE_GAP, OUT_OF_BOUNDS,
         /** The epoch is sealed (or a seal is on its way): the chunk's next group takes writes. */
         EPOCH_SEALED,
         /** A seal signed by someone not in the group, for another epoch, or not yet due. */

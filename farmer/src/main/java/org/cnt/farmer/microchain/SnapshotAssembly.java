@@ -1,5 +1,6 @@
 package org.cnt.farmer.microchain;
 
+import org.cnt.chain.micro.ChunkMeta;
 import java.util.HashMap;
 import java.util.Map;
 import org.cnt.chain.codec.CodecException;

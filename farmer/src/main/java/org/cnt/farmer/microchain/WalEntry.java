@@ -1,5 +1,6 @@
 package org.cnt.farmer.microchain;
 
+import org.cnt.chain.micro.ChunkMeta;
 import java.util.List;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.micro.ChunkOp;

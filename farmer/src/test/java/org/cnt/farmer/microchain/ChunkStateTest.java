@@ -1,5 +1,6 @@
 package org.cnt.farmer.microchain;
 
+import org.cnt.chain.micro.ChunkMeta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.cnt.farmer.microchain;
 
+import org.cnt.chain.micro.ChunkMeta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -71,7 +72,8 @@ class OpValidatorTest {
     void aNonOwnerCannotWriteEvenWithItsOwnValidSignature() {
         assertRefused(ChunkOp.WopBatch.sign(STRANGER, VOLUME, CHUNK, SESSION,
                 List.of(wop(0, 1, 0, 2))), open, Refusal.Reason.NOT_OWNER);
-        ChunkMeta strangerSession = open.withSession(SESSION, STRANGER.publicKey(), VOLUME);
+        ChunkMeta strangerSession = open.withSession(
+                ChunkOp.OpenSession.sign(STRANGER, VOLUME, CHUNK, SESSION));
         assertRefused(ChunkOp.WopBatch.sign(STRANGER, VOLUME, CHUNK, SESSION,
                 List.of(wop(0, 1, 0, 2))), strangerSession, Refusal.Reason.NOT_OWNER);
         assertRefused(batch(OWNER, SESSION, wop(2, 1, 0, 2)), open, Refusal.Reason.NOT_OWNER);
@@ -133,6 +135,30 @@ class OpValidatorTest {
         leases.lease(CHUNK, 3, new SliceLease(11, STRANGER.address(), 9_000));
         assertThat(validator.validate(ChunkOp.OpenSession.sign(STRANGER, 11, CHUNK,
                 OTHER_SESSION), open).accepted()).isTrue();
+    }
+
+    @Test
+    void aLeasedSessionExcludesOthersUntilItRunsOutAndIsRenewedByOpeningItAgain() {
+        leases.nowSec = 1_000;
+        ChunkMeta leased = validator.validate(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK,
+                SESSION, 1_060, "laptop pid 42"), ChunkMeta.empty(TINY.sliceCount())).after();
+        assertThat(leased.session().holder()).isEqualTo("laptop pid 42");
+        Refusal held = validator.validate(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK,
+                OTHER_SESSION, 1_060, "desktop"), leased).refusal();
+        assertThat(held.reason()).isEqualTo(Refusal.Reason.SESSION_HELD);
+        assertThat(held.detail()).contains("'laptop pid 42'").contains("1060");
+        ChunkMeta renewed = validator.validate(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK,
+                SESSION, 1_200, "laptop pid 42"), leased).after();
+        assertThat(renewed.session().untilSec()).isEqualTo(1_200);
+        leases.nowSec = 1_100;
+        assertRefused(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK, OTHER_SESSION, 1_160,
+                "desktop"), renewed, Refusal.Reason.SESSION_HELD);
+        assertThat(validator.validate(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK,
+                OTHER_SESSION, 1_160, "desktop"), leased).accepted())
+                .as("the lease that was not renewed ran out at 1060").isTrue();
+        assertRefused(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK, SESSION,
+                1_100 + OpValidator.MAX_SESSION_LEASE_SEC + 1, "greedy"), leased,
+                Refusal.Reason.BAD_SESSION_LEASE);
     }
 
     @Test
