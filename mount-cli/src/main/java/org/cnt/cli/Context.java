@@ -28,7 +28,11 @@ record Context(Path homeOption, String nodeOption, String walletOption, Path pas
             return nodeOption;
         }
         String env = System.getenv("CNT_NODE");
-        return env != null && !env.isBlank() ? env : DEFAULT_NODE;
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        String devnet = Devnet.nodeUrl(home());
+        return devnet != null ? devnet : DEFAULT_NODE;
     }
 
     NodeClient node() {

@@ -39,15 +39,36 @@ final class LocalNetwork implements AutoCloseable {
                               List<Genesis.Allocation> allocations, int farmerCount,
                               long farmerCapacityBytes, Clock clock, Timing timing)
             throws NodeException, FarmerException {
-        NodeConfig config = new NodeConfig(root.resolve("node"), "127.0.0.1", 0, null, 10_000);
-        ConsensusNode.writeGenesis(config, network, params, allocations, clock.millis());
+        return open(root, network, params, allocations, farmerCount, farmerCapacityBytes, clock,
+                timing, 0, List.of());
+    }
+
+    /**
+     * Starts the network kept under {@code root}, creating its chain on first use (later runs
+     * keep their state and ignore {@code params} and {@code allocations}). Ports: 0 and missing
+     * farmer ports pick free ones; {@link #farmerPorts()} tells which, to ask for next time.
+     * {@code timing} null: the farmers' production timing.
+     */
+    static LocalNetwork open(Path root, String network, ChainParams params,
+                             List<Genesis.Allocation> allocations, int farmerCount,
+                             long farmerCapacityBytes, Clock clock, Timing timing, int nodePort,
+                             List<Integer> farmerPorts) throws NodeException, FarmerException {
+        NodeConfig config = new NodeConfig(root.resolve("node"), "127.0.0.1", nodePort, null,
+                10_000);
+        if (!java.nio.file.Files.exists(config.storedGenesisFile())) {
+            ConsensusNode.writeGenesis(config, network, params, allocations, clock.millis());
+        }
         LocalNetwork net = new LocalNetwork(ConsensusNode.start(config, clock));
         try {
             for (int i = 0; i < farmerCount; i++) {
                 FarmerConfig first = FarmerConfig.of(root.resolve("farmer" + i),
-                        farmerCapacityBytes, "127.0.0.1", 0, null, net.nodeUrl,
-                        KeyPair.fromLabel(network + "-farmer-" + i)).withTiming(timing.tickMs(),
-                        timing.leaderTimeoutTicks(), timing.chainPollMs());
+                        farmerCapacityBytes, "127.0.0.1",
+                        i < farmerPorts.size() ? farmerPorts.get(i) : 0, null, net.nodeUrl,
+                        KeyPair.fromLabel(network + "-farmer-" + i));
+                if (timing != null) {
+                    first = first.withTiming(timing.tickMs(), timing.leaderTimeoutTicks(),
+                            timing.chainPollMs());
+                }
                 FarmerDaemon farmer = FarmerDaemon.start(first);
                 net.farmers.add(farmer);
                 net.farmerConfigs.add(new FarmerConfig(first.dir(), first.capacityBytes(),
@@ -60,6 +81,14 @@ final class LocalNetwork implements AutoCloseable {
             net.close();
             throw e;
         }
+    }
+
+    int nodePort() {
+        return node.port();
+    }
+
+    List<Integer> farmerPorts() {
+        return farmerConfigs.stream().map(FarmerConfig::listenPort).toList();
     }
 
     String nodeUrl() {

@@ -11,7 +11,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "cnt", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "CNT: a decentralized read/write cloud drive on a storage chain.",
         subcommands = {NodeCommand.class, WalletCommand.class, VolumeCommand.class,
-            FarmerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            FarmerCommand.class, BenchCommand.class, MountCommand.class, DevnetCommand.class,
+            UmountCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 final class CntProcesses implements AutoCloseable {
     private static final Pattern SERVING = Pattern.compile("serving (http://[0-9.]+:[0-9]+)");
     private static final Pattern FARMING = Pattern.compile("farmer serving on port ([0-9]+)");
+    private static final Pattern MOUNTED = Pattern.compile("mounted: (\\S+)");
 
     /** A finished command. */
     record Result(int code, String out, String err) {
@@ -130,6 +131,38 @@ final class CntProcesses implements AutoCloseable {
         return new Started(process, announced, log);
     }
 
+    /**
+     * Starts {@code cnt mount ...} and waits (at most 90 s) until it announces the mount. Its
+     * pid is the mount's; {@link #close} kills it if it still runs.
+     */
+    Process startMount(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("mount"));
+        all.addAll(List.of(args));
+        return startDaemon(all, MOUNTED, "mount").process();
+    }
+
+    /** Runs a program that is not cnt (mkfs, fuse2fs, e2fsck) to completion, at most 10 min. */
+    Result tool(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).start();
+        started.add(process);
+        process.getOutputStream().close();
+        CompletableFuture<String> out = drain(process, false);
+        CompletableFuture<String> err = drain(process, true);
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish in 10 min");
+        }
+        return new Result(process.exitValue(), out.join(), err.join());
+    }
+
+    /** Starts a program that is not cnt and leaves it running (stopped by {@link #close}). */
+    Process startTool(String... command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(home.resolve("tool-" + started.size() + ".log").toFile()).start();
+        started.add(process);
+        return process;
+    }
+
     /** SIGKILL, as {@code kill -9}: no shutdown hook runs. */
     static void killHard(Process process) throws InterruptedException {
         process.destroyForcibly();
@@ -149,14 +182,46 @@ final class CntProcesses implements AutoCloseable {
         }, readers);
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    /**
+     * Kills every process it started, the devnet a detached {@code devnet up} left running
+     * (by the pid it recorded), and lazily unmounts whatever is still mounted under
+     * {@code mountRoot} (null: nothing).
+     */
+    void close(Path mountRoot) throws InterruptedException {
         for (Process process : started) {
             if (process.isAlive()) {
                 process.destroyForcibly();
                 process.waitFor(30, TimeUnit.SECONDS);
             }
         }
+        try {
+            long pid = Long.parseLong(Files.readString(home.resolve("devnet")
+                    .resolve("devnet.pid")).trim());
+            ProcessHandle.of(pid).ifPresent(devnet -> {
+                devnet.destroyForcibly();
+                devnet.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+            });
+        } catch (IOException | NumberFormatException e) {
+            // no devnet was detached
+        }
+        if (mountRoot != null) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                    String[] fields = line.split(" ");
+                    if (fields.length > 4 && fields[4].startsWith(mountRoot.toString())) {
+                        new ProcessBuilder("fusermount3", "-u", "-z", fields[4]).start()
+                                .waitFor(30, TimeUnit.SECONDS);
+                    }
+                }
+            } catch (IOException e) {
+                // nothing to unmount
+            }
+        }
         readers.shutdownNow();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        close(null);
     }
 }

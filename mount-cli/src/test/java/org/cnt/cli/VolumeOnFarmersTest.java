@@ -1,0 +1,141 @@
+package org.cnt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.cnt.blockdev.VolumeConfig;
+import org.cnt.blockdev.internal.OpenVolume;
+import org.cnt.chain.api.NodeClient;
+import org.cnt.chain.api.TxSender;
+import org.cnt.chain.api.Views;
+import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.types.ChainParams;
+import org.cnt.chain.types.Genesis;
+import org.cnt.chain.types.TxPayload;
+import org.cnt.farmer.FarmerDaemon;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The block device on a consensus node and four farmer daemons in this JVM (real sockets, real
+ * RocksDB and replica files): what it writes reads back through every fault a farmer can have.
+ */
+class VolumeOnFarmersTest {
+    private static final KeyPair OWNER = KeyPair.fromLabel("volume-owner");
+    private static final int SLICE = 256 * 1024;
+
+    @TempDir
+    Path dir;
+    LocalNetwork net;
+    NodeClient chain;
+    Views.Volume volume;
+
+    @BeforeEach
+    void start() throws Exception {
+        ChainParams d = ChainParams.defaults();
+        net = LocalNetwork.start(dir, "volume-test", new ChainParams(4 * ChainParams.MB, SLICE,
+                        4, 100, d.connectorWeightPpm(), d.minPriceUcntPerMd(), 20, 365, 7, 1000),
+                List.of(new Genesis.Allocation(OWNER.address(), 1_000_000_000)), 4,
+                8 * ChainParams.MB, Clock.systemUTC(), new LocalNetwork.Timing(20, 10, 100));
+        chain = net.client();
+        long rented = TxSender.send(chain, OWNER, new TxPayload.RentVolume("disk", 8, 30,
+                chain.quote(8, 30).costUcnt())).height();
+        volume = chain.volumes(OWNER.address()).getFirst();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (net.farmers().stream().anyMatch(f -> f.chainHeight() < rented
+                || f.chunks().size() < 2)) {
+            assertThat(System.currentTimeMillis()).as("farmers serve the volume's chunks")
+                    .isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private OpenVolume open(String cache) throws Exception {
+        return OpenVolume.open(new VolumeConfig(net.nodeUrl(), OWNER, volume.id(),
+                dir.resolve(cache), VolumeConfig.MIN_CACHE_BYTES,
+                VolumeConfig.DEFAULT_READ_CACHE_BYTES, false, "volume test"));
+    }
+
+    private static byte[] random(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] read(OpenVolume device, long offset, int length) throws Exception {
+        ByteBuffer into = ByteBuffer.allocate(length);
+        device.read(offset, into);
+        return into.array();
+    }
+
+    @Test
+    void writesSurviveAFarmerStoppedMidWayAndReadBackAfterReopening() throws Exception {
+        byte[] data = random(6 << 20, 1);
+        try (OpenVolume device = open("cache")) {
+            assertThat(device.sizeBytes()).isGreaterThanOrEqualTo(data.length);
+            for (int at = 0; at < data.length; at += 128 << 10) {
+                if (at == 2 << 20) {
+                    net.stopFarmer(2);
+                }
+                device.write(at, ByteBuffer.wrap(data, at, 128 << 10));
+            }
+            device.write(12_345, ByteBuffer.wrap(data, 0, 5000));
+            System.arraycopy(data, 0, data, 12_345, 5000);
+            device.flush();
+            assertThat(read(device, 0, data.length)).isEqualTo(data);
+        }
+        net.restartFarmer(2);
+        try (OpenVolume device = open("other-cache")) {
+            assertThat(read(device, 0, data.length)).as("another machine reads it all back")
+                    .isEqualTo(data);
+        }
+    }
+
+    @Test
+    void bytesFlippedInOneReplicaFileAreSkippedAndTheRightBytesRead() throws Exception {
+        byte[] data = random(2 << 20, 2);
+        try (OpenVolume device = open("cache")) {
+            device.write(0, ByteBuffer.wrap(data));
+            device.flush();
+        }
+        FarmerDaemon victim = net.farmer(1);
+        int flipped = 0;
+        try (var files = Files.list(dir.resolve("farmer1").resolve("chunks"))) {
+            for (Path replica : files.filter(p -> p.toString().endsWith(".replica")).toList()) {
+                try (FileChannel channel = FileChannel.open(replica, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE)) {
+                    for (long at = 0; at < channel.size(); at += 4096) {
+                        ByteBuffer one = ByteBuffer.allocate(1);
+                        channel.read(one, at + 100);
+                        one.put(0, (byte) (one.get(0) ^ 0x5A)).rewind();
+                        channel.write(one, at + 100);
+                        flipped++;
+                    }
+                    channel.force(true);
+                }
+            }
+        }
+        assertThat(flipped).isPositive();
+        assertThat(victim.chunks()).isNotEmpty();
+        try (OpenVolume device = open("fresh-cache")) {
+            assertThat(read(device, 0, data.length)).isEqualTo(data);
+        }
+    }
+}
