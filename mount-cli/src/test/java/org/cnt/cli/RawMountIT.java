@@ -36,7 +36,8 @@ class RawMountIT {
                     "disk").code()).isZero();
 
             Process mount = cnt.startMount("--raw", raw.toString(), "--volume", "disk");
-            CntProcesses.Result second = cnt.run("mount", "--raw", dir.toString(), "--volume",
+            CntProcesses.Result second = cnt.run("mount", "--raw",
+                    Files.createDirectories(mounts.resolve("second")).toString(), "--volume",
                     "disk");
             assertThat(second.code()).isNotZero();
             assertThat(second.err()).as("a second mount of the volume names its holder")
