@@ -20,7 +20,8 @@ import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.types.ChainParams;
 import org.cnt.chain.types.Genesis;
 import org.cnt.chain.types.TxPayload;
-import org.cnt.farmer.FarmerDaemon;
+import org.cnt.chain.replication.ChainCopyGroups;
+import org.cnt.chain.replication.CopyGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,33 +110,49 @@ class VolumeOnFarmersTest {
     }
 
     @Test
-    void bytesFlippedInOneReplicaFileAreSkippedAndTheRightBytesRead() throws Exception {
+    void bytesFlippedInOneReplicaFileAreSkippedTheRightBytesReadAndTheFarmerReported()
+            throws Exception {
         byte[] data = random(2 << 20, 2);
         try (OpenVolume device = open("cache")) {
             device.write(0, ByteBuffer.wrap(data));
             device.flush();
         }
-        FarmerDaemon victim = net.farmer(1);
-        int flipped = 0;
-        try (var files = Files.list(dir.resolve("farmer1").resolve("chunks"))) {
-            for (Path replica : files.filter(p -> p.toString().endsWith(".replica")).toList()) {
-                try (FileChannel channel = FileChannel.open(replica, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE)) {
-                    for (long at = 0; at < channel.size(); at += 4096) {
-                        ByteBuffer one = ByteBuffer.allocate(1);
-                        channel.read(one, at + 100);
-                        one.put(0, (byte) (one.get(0) ^ 0x5A)).rewind();
-                        channel.write(one, at + 100);
-                        flipped++;
-                    }
-                    channel.force(true);
-                }
+        // The member a fresh client asks first (the one after the leader of view 0).
+        long chunk = volume.slices().getFirst().chunkId();
+        CopyGroup group = new ChainCopyGroups(chain).group(chunk);
+        String endpoint = group.endpoints().get((CopyGroup.leader(chunk, 0, group.size()) + 1)
+                % group.size());
+        int victim = -1;
+        for (int i = 0; i < net.farmers().size(); i++) {
+            if (endpoint.endsWith(":" + net.farmer(i).port())) {
+                victim = i;
             }
         }
-        assertThat(flipped).isPositive();
-        assertThat(victim.chunks()).isNotEmpty();
+        assertThat(victim).isNotNegative();
+        Path replica;
+        try (var files = Files.list(dir.resolve("farmer" + victim).resolve("chunks"))) {
+            replica = files.filter(p -> p.getFileName().toString().startsWith(chunk + "-"))
+                    .findFirst().orElseThrow();
+        }
+        try (FileChannel channel = FileChannel.open(replica, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            for (long at = 0; at < channel.size(); at += 4096) {
+                ByteBuffer one = ByteBuffer.allocate(1);
+                channel.read(one, at + 100);
+                one.put(0, (byte) (one.get(0) ^ 0x5A)).rewind();
+                channel.write(one, at + 100);
+            }
+            channel.force(true);
+        }
+        long farmerId = chain.farmers().stream().filter(f -> f.endpoint().equals(endpoint))
+                .findFirst().orElseThrow().id();
         try (OpenVolume device = open("fresh-cache")) {
             assertThat(read(device, 0, data.length)).isEqualTo(data);
+            Eventually.await(() -> chain.farmer(farmerId).serviceReports() >= 1,
+                    "a service report against farmer " + farmerId, 30_000);
         }
+        assertThat(chain.farmers().stream().filter(f -> f.id() != farmerId)
+                .mapToLong(Views.Farmer::serviceReports).sum()).as("no honest farmer reported")
+                .isZero();
     }
 }

@@ -16,11 +16,14 @@ final class ReplicaNetwork implements Replicas {
     private final NodeClient node;
     private final ChainCopyGroups groups;
     private final ReplicationClient client;
+    private final ServiceReporter reporter;
 
     ReplicaNetwork(NodeClient node, KeyPair owner) {
         this.node = node;
         this.groups = new ChainCopyGroups(node);
         this.client = new ReplicationClient(owner, groups, ReplicationClient.Options.defaults());
+        this.reporter = new ServiceReporter(node, owner);
+        client.onBadReply(reporter::badData);
     }
 
     @Override
@@ -80,5 +83,6 @@ final class ReplicaNetwork implements Replicas {
     @Override
     public void close() {
         client.close();
+        reporter.close();
     }
 }

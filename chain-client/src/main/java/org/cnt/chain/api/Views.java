@@ -43,7 +43,7 @@ public final class Views {
     /** GET /farmers and /farmers/{id}. */
     public record Farmer(long id, Address address, PublicKey key, String endpoint,
                          long capacityBytes, int replicaSlots, int assignedReplicas, String status,
-                         long registeredHeight, List<Long> chunks) {
+                         long registeredHeight, long serviceReports, List<Long> chunks) {
     }
 
     /**

@@ -47,8 +47,14 @@ public final class ReplicationClient implements AutoCloseable {
         }
     }
 
+    /** Told of every read reply that did not verify: the member it came from served bad data. */
+    public interface BadReplyListener {
+        void badReply(long chunkId, String endpoint);
+    }
+
     private final KeyPair identity;
     private final CopyGroups groups;
+    private volatile BadReplyListener badReplies = (chunk, endpoint) -> { };
     private final Options options;
     private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(1,
             NioIoHandler.newFactory());
@@ -121,6 +127,11 @@ public final class ReplicationClient implements AutoCloseable {
         this.inFlight = new Semaphore(options.maxInFlight());
         timer.scheduleWithFixedDelay(this::checkDeadlines, TIMER_MS, TIMER_MS,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** Who hears of members that served bad data (a client files service reports). */
+    public void onBadReply(BadReplyListener listener) {
+        this.badReplies = listener;
     }
 
     /** Orders an owner-signed operation on its chunk's micro-chain; completes with its proof. */
@@ -332,6 +343,7 @@ public final class ReplicationClient implements AutoCloseable {
         }
         log.warn("farmer {} served chunk {} bytes that do not verify; asking another member",
                 endpoint, read.request.chunkId());
+        badReplies.badReply(read.request.chunkId(), endpoint);
         nextReadMember(read, endpoint + ": reply did not verify");
     }
 

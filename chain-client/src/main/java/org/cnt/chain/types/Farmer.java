@@ -8,11 +8,12 @@ import org.cnt.chain.crypto.PublicKey;
 
 /**
  * A farmer on the chain: its key (which signs its votes and proofs), where it serves, what it
- * pledged and how many chunk replicas the chain assigned to it.
+ * pledged, how many chunk replicas the chain assigned to it, and how many service reports
+ * clients filed against it (DESIGN.md: a client reports a member that served bad data).
  */
 public record Farmer(long id, PublicKey key, String endpoint, long capacityBytes,
-                     int assignedReplicas, Status status, long registeredHeight)
-        implements Encodable {
+                     int assignedReplicas, Status status, long registeredHeight,
+                     long serviceReports) implements Encodable {
 
     /** EXITED farmers keep their record so their id is never reused. */
     public enum Status { ACTIVE, EXITED }
@@ -26,22 +27,29 @@ public record Farmer(long id, PublicKey key, String endpoint, long capacityBytes
     }
 
     public Farmer withAssigned(int replicas) {
-        return new Farmer(id, key, endpoint, capacityBytes, replicas, status, registeredHeight);
+        return new Farmer(id, key, endpoint, capacityBytes, replicas, status, registeredHeight,
+                serviceReports);
     }
 
     public Farmer withPledge(String newEndpoint, long newCapacityBytes) {
         return new Farmer(id, key, newEndpoint, newCapacityBytes, assignedReplicas, status,
-                registeredHeight);
+                registeredHeight, serviceReports);
     }
 
     public Farmer exited() {
-        return new Farmer(id, key, endpoint, capacityBytes, 0, Status.EXITED, registeredHeight);
+        return new Farmer(id, key, endpoint, capacityBytes, 0, Status.EXITED, registeredHeight,
+                serviceReports);
+    }
+
+    public Farmer reported() {
+        return new Farmer(id, key, endpoint, capacityBytes, assignedReplicas, status,
+                registeredHeight, serviceReports + 1);
     }
 
     @Override
     public void encode(CanonicalWriter out) {
         out.u64(id).fixed(key.toBytes()).string(endpoint).u64(capacityBytes).u32(assignedReplicas)
-                .u8(status.ordinal()).u64(registeredHeight);
+                .u8(status.ordinal()).u64(registeredHeight).u64(serviceReports);
     }
 
     public static Farmer decode(CanonicalReader in) throws CodecException {
@@ -55,6 +63,7 @@ public record Farmer(long id, PublicKey key, String endpoint, long capacityBytes
             throw new CodecException("unknown farmer status " + status);
         }
         return new Farmer(id, key, endpoint, capacity, assigned, Status.values()[status],
-                in.u64Max("registered height", Long.MAX_VALUE));
+                in.u64Max("registered height", Long.MAX_VALUE),
+                in.u64Max("service reports", Long.MAX_VALUE));
     }
 }

@@ -14,7 +14,8 @@ import org.cnt.chain.crypto.Address;
     @JsonSubTypes.Type(TxPayload.RegisterFarmer.class),
     @JsonSubTypes.Type(TxPayload.UpdateFarmer.class), @JsonSubTypes.Type(TxPayload.ExitFarmer.class),
     @JsonSubTypes.Type(TxPayload.RentVolume.class), @JsonSubTypes.Type(TxPayload.ExtendVolume.class),
-    @JsonSubTypes.Type(TxPayload.ResizeVolume.class), @JsonSubTypes.Type(TxPayload.Donate.class)})
+    @JsonSubTypes.Type(TxPayload.ResizeVolume.class), @JsonSubTypes.Type(TxPayload.Donate.class),
+    @JsonSubTypes.Type(TxPayload.ServiceReport.class)})
 public sealed interface TxPayload {
     int MAX_ENDPOINT_BYTES = 255;
     int MAX_VOLUME_NAME_BYTES = 64;
@@ -112,6 +113,24 @@ public sealed interface TxPayload {
         }
     }
 
+    /**
+     * A client reports a member of a chunk it has slices in: {@code bad_data} (a reply that did
+     * not verify against the certified root) or {@code unavailable}.
+     */
+    record ServiceReport(long farmerId, long chunkId, String reason) implements TxPayload {
+        public static final java.util.Set<String> REASONS = java.util.Set.of("bad_data",
+                "unavailable");
+        public static final int MAX_REASON_BYTES = 32;
+
+        public int typeCode() {
+            return 9;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(farmerId).u64(chunkId).string(reason);
+        }
+    }
+
     static TxPayload decode(int typeCode, CanonicalReader in) throws CodecException {
         return switch (typeCode) {
             case 1 -> new Transfer(Address.wrap(in.fixed(Address.SIZE_BYTES, "to")),
@@ -128,6 +147,9 @@ public sealed interface TxPayload {
             case 7 -> new ResizeVolume(in.u64Max("volume id", MAX_AMOUNT),
                     in.u64Max("size", MAX_AMOUNT), in.u64Max("max cost", MAX_AMOUNT));
             case 8 -> new Donate(in.u64Max("amount", MAX_AMOUNT));
+            case 9 -> new ServiceReport(in.u64Max("farmer id", MAX_AMOUNT),
+                    in.u64Max("chunk id", MAX_AMOUNT),
+                    in.string(ServiceReport.MAX_REASON_BYTES, "report reason"));
             default -> throw new CodecException("unknown transaction type " + typeCode);
         };
     }

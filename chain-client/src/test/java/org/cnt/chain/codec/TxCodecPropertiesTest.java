@@ -35,7 +35,9 @@ class TxCodecPropertiesTest {
                 Combinators.combine(names, amounts, days, amounts).as(TxPayload.RentVolume::new),
                 Combinators.combine(amounts, days, amounts).as(TxPayload.ExtendVolume::new),
                 Combinators.combine(amounts, amounts, amounts).as(TxPayload.ResizeVolume::new),
-                amounts.map(TxPayload.Donate::new));
+                amounts.map(TxPayload.Donate::new),
+                Combinators.combine(amounts, amounts, Arbitraries.of("bad_data", "unavailable"))
+                        .as(TxPayload.ServiceReport::new));
     }
 
     @Property(tries = 300)

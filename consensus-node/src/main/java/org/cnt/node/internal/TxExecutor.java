@@ -10,6 +10,7 @@ import org.cnt.chain.crypto.Address;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.types.Account;
 import org.cnt.chain.types.ChainParams;
+import org.cnt.chain.types.Chunk;
 import org.cnt.chain.types.Farmer;
 import org.cnt.chain.types.SliceRef;
 import org.cnt.chain.types.Tx;
@@ -75,6 +76,7 @@ final class TxExecutor {
             case TxPayload.RentVolume r -> rent(sender, account, r, block, apply);
             case TxPayload.ExtendVolume e -> extend(sender, account, e, block, apply);
             case TxPayload.ResizeVolume r -> resize(sender, account, r, block, apply);
+            case TxPayload.ServiceReport r -> report(sender, r, apply);
         };
         if (refused == null && apply) {
             Account after = state.account(sender);
@@ -135,7 +137,7 @@ final class TxExecutor {
         long id = globals.nextFarmerId();
         state.setGlobals(globals.withNextIds(id + 1, globals.nextChunkId(), globals.nextVolumeId()));
         state.putFarmer(new Farmer(id, tx.sender(), r.endpoint(), r.capacityBytes(), 0,
-                Farmer.Status.ACTIVE, block.height()));
+                Farmer.Status.ACTIVE, block.height(), 0));
         assigner.assignFreeSlots();
         return null;
     }
@@ -161,6 +163,32 @@ final class TxExecutor {
         }
         if (apply) {
             assigner.exit(farmer.id());
+        }
+        return null;
+    }
+
+    /**
+     * A client's report of a member of a chunk it has slices in. Only the count is kept here;
+     * what it costs the farmer is the repair rules' business.
+     */
+    private Rejection report(Address sender, TxPayload.ServiceReport r, boolean apply) {
+        if (!TxPayload.ServiceReport.REASONS.contains(r.reason())) {
+            return Rejection.of("invalid_report", "a report's reason is one of "
+                    + TxPayload.ServiceReport.REASONS + ", not '" + r.reason() + "'");
+        }
+        Chunk chunk = state.chunk(r.chunkId());
+        if (chunk == null || !chunk.members().contains(r.farmerId())) {
+            return Rejection.of("not_a_member", "farmer " + r.farmerId() + " is not a member of "
+                    + "chunk " + r.chunkId());
+        }
+        boolean client = state.volumesOf(sender).stream().anyMatch(v -> v.slices().stream()
+                .anyMatch(slice -> slice.chunkId() == r.chunkId()));
+        if (!client) {
+            return Rejection.of("not_a_client", "only a client with a slice in chunk "
+                    + r.chunkId() + " may report its members");
+        }
+        if (apply) {
+            state.putFarmer(state.farmer(r.farmerId()).reported());
         }
         return null;
     }

@@ -71,7 +71,8 @@ final class ViewMapper {
         return new Views.Farmer(farmer.id(), farmer.key().address(), farmer.key(),
                 farmer.endpoint(), farmer.capacityBytes(), farmer.replicaSlots(core.ledger.params),
                 farmer.assignedReplicas(), farmer.status().name().toLowerCase(),
-                farmer.registeredHeight(), List.copyOf(core.ledger.state.chunksOf(farmer.id())));
+                farmer.registeredHeight(), farmer.serviceReports(),
+                List.copyOf(core.ledger.state.chunksOf(farmer.id())));
     }
 
     Views.Chunk chunk(Chunk chunk) {

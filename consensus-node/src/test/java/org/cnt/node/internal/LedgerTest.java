@@ -246,6 +246,26 @@ class LedgerTest {
         assertThat(seen).hasSize(1);
     }
 
+    @Test
+    void aClientReportsAMemberOfAChunkItRentsInAndNobodyElseDoes() {
+        TestChain chain = new TestChain(4, 2);
+        chain.farmers(4, 2);
+        KeyPair owner = chain.user(0);
+        assertThat(chain.submit(owner, new TxPayload.RentVolume("a", 1, 10, NO_LIMIT))).isNull();
+        long chunk = chain.ledger.state.volume(1).slices().getFirst().chunkId();
+        long member = chain.ledger.state.chunk(chunk).members().get(2);
+        assertThat(chain.submit(owner, new TxPayload.ServiceReport(member, chunk, "bad_data")))
+                .isNull();
+        assertThat(chain.ledger.state.farmer(member).serviceReports()).isEqualTo(1);
+        assertCode(chain.submit(chain.user(1), new TxPayload.ServiceReport(member, chunk,
+                "bad_data")), "not_a_client");
+        assertCode(chain.submit(owner, new TxPayload.ServiceReport(member, chunk + 1000,
+                "bad_data")), "not_a_member");
+        assertCode(chain.submit(owner, new TxPayload.ServiceReport(member, chunk, "ugly")),
+                "invalid_report");
+        assertThat(chain.ledger.state.farmer(member).serviceReports()).isEqualTo(1);
+    }
+
     private static void assertCode(Rejection rejection, String code) {
         assertThat(rejection).as("expected a refusal with " + code).isNotNull();
         assertThat(rejection.code()).as(rejection.detail()).isEqualTo(code);
