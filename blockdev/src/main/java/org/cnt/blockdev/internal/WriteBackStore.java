@@ -31,6 +31,8 @@ final class WriteBackStore implements PageStore {
     private static final Logger log = LoggerFactory.getLogger(WriteBackStore.class);
     /** Pages per batch: 1 MiB, a slice, what one micro-block commits well. */
     static final int BATCH_PAGES = 256;
+    /** Batches of one chunk on their way at once: enough to keep its group's pipeline full. */
+    static final int MAX_IN_FLIGHT_PER_CHUNK = 8;
     /** Pauses before a chunk is brought back in step: doubling while batches keep failing. */
     private static final long MIN_RESYNC_PAUSE_MS = 10;
     private static final long MAX_RESYNC_PAUSE_MS = 2_000;
@@ -222,7 +224,9 @@ final class WriteBackStore implements PageStore {
         newestSeqs.add(entry.seq());
         pending.add(page);
         registeredSeq = entry.seq();
-        changed.signalAll();
+        if (sendable(page)) {
+            changed.signalAll();
+        }
     }
 
     @Override
@@ -301,9 +305,14 @@ final class WriteBackStore implements PageStore {
     /**
      * Takes the next run of pending pages of one chunk, in page order from where the last batch
      * ended (an elevator: every dirty page is reached), with the contents of their newest
-     * versions. Waits while there is nothing to send. Returns the chunk.
+     * versions, read from the log outside the lock so writers do not wait on it. Waits while there
+     * is nothing to send, or only chunks with {@link #MAX_IN_FLIGHT_PER_CHUNK} batches out: pages
+     * then gather into full batches instead of leaving one small batch per write. Returns the
+     * chunk.
      */
     private long takeBatch(List<Sent> batch) throws InterruptedException, IOException {
+        List<WriteLog.Entry> entries = new ArrayList<>();
+        long chunk;
         lock.lock();
         try {
             Long page = nextSendable(cursor);
@@ -312,42 +321,80 @@ final class WriteBackStore implements PageStore {
                 return -1;
             }
             VolumeLayout layout = map.layout();
-            long chunk = map.chunkOf(layout.place(page).slice());
-            while (page != null && batch.size() < BATCH_PAGES
+            chunk = map.chunkOf(layout.place(page).slice());
+            while (page != null && entries.size() < BATCH_PAGES
                     && map.chunkOf(layout.place(page).slice()) == chunk) {
                 Dirty d = dirty.get(page);
-                byte[] content = null;
-                if (!d.newest.trim()) {
-                    content = new byte[PAGE_BYTES];
-                    writeLog.read(d.newest, content);
-                }
                 d.sentSeq = d.newest.seq();
-                batch.add(new Sent(page, d.sentSeq, content));
+                entries.add(d.newest);
                 pending.remove(page);
                 page = pending.higher(page);
             }
-            cursor = batch.getLast().page() + 1;
+            cursor = entries.getLast().page() + 1;
             inFlight.merge(chunk, 1, Integer::sum);
-            return chunk;
         } finally {
             lock.unlock();
         }
+        List<WriteLog.Entry> superseded = new ArrayList<>();
+        for (WriteLog.Entry entry : entries) {
+            byte[] content = null;
+            if (!entry.trim()) {
+                content = new byte[PAGE_BYTES];
+                try {
+                    writeLog.read(entry, content);
+                } catch (IOException e) {
+                    // Released: a newer version committed meanwhile, or waits to be sent.
+                    superseded.add(entry);
+                    continue;
+                }
+            }
+            batch.add(new Sent(entry.page(), entry.seq(), content));
+        }
+        if (!superseded.isEmpty() || batch.isEmpty()) {
+            lock.lock();
+            try {
+                for (WriteLog.Entry entry : superseded) {
+                    Dirty d = dirty.get(entry.page());
+                    if (d != null && d.sentSeq == entry.seq()) {
+                        d.sentSeq = 0;
+                        pending.add(entry.page());
+                    }
+                }
+                if (batch.isEmpty()) {
+                    inFlight.merge(chunk, -1, Integer::sum);
+                    changed.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return chunk;
     }
 
-    /** The first pending page at or after {@code from} (wrapping) whose chunk may be sent. */
+    /**
+     * The first pending page at or after {@code from} (wrapping) whose chunk may be sent. A slice
+     * whose chunk may not is skipped whole: the walk costs slices, not pages.
+     */
     private Long nextSendable(long from) {
-        for (Long page = pending.ceiling(from); page != null; page = pending.higher(page)) {
-            if (!resyncDue.contains(map.chunkOf(map.layout().place(page).slice()))) {
+        Long found = nextSendable(from, Long.MAX_VALUE);
+        return found != null ? found : nextSendable(0, from);
+    }
+
+    private Long nextSendable(long from, long before) {
+        int pagesPerSlice = map.layout().dataPagesPerSlice();
+        for (Long page = pending.ceiling(from); page != null && page < before; ) {
+            if (sendable(page)) {
                 return page;
             }
-        }
-        for (Long page = pending.isEmpty() ? null : pending.first(); page != null && page < from;
-             page = pending.higher(page)) {
-            if (!resyncDue.contains(map.chunkOf(map.layout().place(page).slice()))) {
-                return page;
-            }
+            page = pending.ceiling((page / pagesPerSlice + 1) * pagesPerSlice);
         }
         return null;
+    }
+
+    private boolean sendable(long page) {
+        long chunk = map.chunkOf(map.layout().place(page).slice());
+        return !resyncDue.contains(chunk)
+                && inFlight.getOrDefault(chunk, 0) < MAX_IN_FLIGHT_PER_CHUNK;
     }
 
     private void send(long chunk, List<Sent> batch) throws InterruptedException {
