@@ -57,13 +57,7 @@ final class Devnet {
 
     /** The pid of the running devnet, if one runs. */
     java.util.OptionalLong runningPid() {
-        try {
-            long pid = Long.parseLong(Files.readString(root.resolve("devnet.pid")).trim());
-            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
-                    ? java.util.OptionalLong.of(pid) : java.util.OptionalLong.empty();
-        } catch (IOException | NumberFormatException e) {
-            return java.util.OptionalLong.empty();
-        }
+        return PidFile.live(root.resolve("devnet.pid"));
     }
 
     /** The node's URL while the devnet runs (what commands use when no --node is given). */
@@ -104,7 +98,7 @@ final class Devnet {
             saveShape(new Shape(shape.farmers(), shape.farmerCapacityBytes(), net.nodePort(),
                     net.farmerPorts(), shape.chunkSizeBytes()));
             Files.writeString(root.resolve("node.url"), net.nodeUrl() + "\n");
-            Files.writeString(root.resolve("devnet.pid"), ProcessHandle.current().pid() + "\n");
+            PidFile.write(root.resolve("devnet.pid"), ProcessHandle.current().pid(), "");
         } catch (IOException | RuntimeException e) {
             net.close();
             throw e;
@@ -114,10 +108,6 @@ final class Devnet {
 
     /** After a clean stop: no pid file claims a process. */
     void stopped() {
-        try {
-            Files.deleteIfExists(root.resolve("devnet.pid"));
-        } catch (IOException e) {
-            // A stale pid file names a dead process, which runningPid ignores.
-        }
+        PidFile.remove(root.resolve("devnet.pid"));
     }
 }

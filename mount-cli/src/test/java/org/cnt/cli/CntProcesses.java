@@ -68,14 +68,18 @@ final class CntProcesses implements AutoCloseable {
 
     /** Runs a command to completion (at most 90 s). */
     Result run(String... args) throws IOException, InterruptedException {
-        Process process = builder(List.of(args)).start();
+        return complete(builder(List.of(args)).start(), "cnt " + String.join(" ", args), 90);
+    }
+
+    private Result complete(Process process, String what, long timeoutSec)
+            throws InterruptedException, IOException {
         started.add(process);
         process.getOutputStream().close();
         CompletableFuture<String> out = drain(process, false);
         CompletableFuture<String> err = drain(process, true);
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+        if (!process.waitFor(timeoutSec, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("cnt " + String.join(" ", args) + " did not finish in 90 s");
+            throw new AssertionError(what + " did not finish in " + timeoutSec + " s");
         }
         return new Result(process.exitValue(), out.join(), err.join());
     }
@@ -143,16 +147,7 @@ final class CntProcesses implements AutoCloseable {
 
     /** Runs a program that is not cnt (mkfs, fuse2fs, e2fsck) to completion, at most 10 min. */
     Result tool(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).start();
-        started.add(process);
-        process.getOutputStream().close();
-        CompletableFuture<String> out = drain(process, false);
-        CompletableFuture<String> err = drain(process, true);
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in 10 min");
-        }
-        return new Result(process.exitValue(), out.join(), err.join());
+        return complete(new ProcessBuilder(command).start(), String.join(" ", command), 600);
     }
 
     /** Starts a program that is not cnt and leaves it running (stopped by {@link #close}). */

@@ -76,6 +76,7 @@ final class WriteBackStore implements PageStore {
     private long cursor;
     private volatile boolean running = true;
     private volatile String lastError;
+    private volatile String sessionLost;
     private volatile long resyncPauseMs = MIN_RESYNC_PAUSE_MS;
 
     WriteBackStore(VolumeMap map, WriteLog writeLog, SealedPages sealed, Replicas replicas,
@@ -259,6 +260,9 @@ final class WriteBackStore implements PageStore {
     }
 
     private void checkOpen() throws IOException {
+        if (sessionLost != null) {
+            throw new IOException(sessionLost);
+        }
         if (!running) {
             throw new IOException("volume " + map.volumeId() + " is closed");
         }
@@ -285,6 +289,18 @@ final class WriteBackStore implements PageStore {
                 }
                 send(chunk, batch);
             } catch (InterruptedException e) {
+                return;
+            } catch (org.cnt.blockdev.VolumeInUseException e) {
+                // Another client took the volume over: nothing this one holds can commit now.
+                sessionLost = e.getMessage();
+                log.error("volume {}: {}; the writes not yet committed stay in {}",
+                        map.volumeId(), sessionLost, "the write-back log");
+                lock.lock();
+                try {
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
                 return;
             } catch (RuntimeException | IOException e) {
                 lastError = e.getMessage();

@@ -195,6 +195,33 @@ class OpenVolumeTest {
     }
 
     @Test
+    void aClientWhoseLapsedSessionWasTakenOverFailsItsWritesInsteadOfWaitingForever()
+            throws Exception {
+        Path cacheA = Files.createTempDirectory("cnt-volume-a");
+        Path cacheB = Files.createTempDirectory("cnt-volume-b");
+        MemoryReplicas net = new MemoryReplicas(SLICE, SLICES_PER_CHUNK, 3);
+        OpenVolume a = open(net, cacheA, false);
+        try {
+            a.write(0, ByteBuffer.wrap(new byte[] {1}));
+            a.flush();
+            net.nowSec += 61;
+            try (OpenVolume b = open(net, cacheB, true)) {
+                a.write(PAGE, ByteBuffer.wrap(new byte[] {2}));
+                assertThatThrownBy(a::flush).isInstanceOf(java.io.IOException.class)
+                        .hasMessageContaining("another client took it over");
+                ByteBuffer read = ByteBuffer.allocate(1);
+                b.read(PAGE, read);
+                assertThat(read.get(0)).as("the old client's late write never landed").isZero();
+            }
+        } finally {
+            a.crash();
+            net.shutdown();
+            deleteTree(cacheA);
+            deleteTree(cacheB);
+        }
+    }
+
+    @Test
     void farmersSeeOnlyCiphertextAndASealBesideEachPage() throws Exception {
         Path cache = Files.createTempDirectory("cnt-volume-c");
         MemoryReplicas net = new MemoryReplicas(SLICE, SLICES_PER_CHUNK, 2);
