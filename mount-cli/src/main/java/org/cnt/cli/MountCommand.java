@@ -62,9 +62,9 @@ final class MountCommand implements Callable<Integer> {
             throw new CliException("only raw volumes can be mounted so far: add --raw to get "
                     + "MOUNTPOINT/disk.img (the CNT file system comes next)");
         }
-        Path target = Mountpoint.check(mountpoint);
-        FuseBuilder builder = fuseBuilder();
         Context context = common.context();
+        Path target = Mountpoint.check(mountpoint, context.home(), common.out());
+        FuseBuilder builder = fuseBuilder();
         KeyPair key = context.key();
         Views.Volume volume = VolumeCommand.find(context.node(), key.address(), volumeName);
         long cacheBytes = Sizes.parseBytes(cacheSize, ChainParams.MB);

@@ -11,9 +11,17 @@ final class Mountpoint {
     private Mountpoint() {
     }
 
-    /** The absolute, normalised mountpoint, checked to be an empty directory not mounted on. */
-    static Path check(Path given) throws CliException {
+    /**
+     * The absolute, normalised mountpoint, checked to be an empty directory not mounted on. A
+     * CNT mount whose process is gone (killed before it could unmount) is cleared first.
+     */
+    static Path check(Path given, Path home, java.io.PrintWriter out) throws CliException {
         Path path = given.toAbsolutePath().normalize();
+        if (isMounted(path) && isCntMount(path) && MountRecord.pid(home, path).isEmpty()) {
+            lazyUnmount(path);
+            out.println("cleared a stale mount on " + path + " left by a process that was "
+                    + "killed (its writes replay from the cache)");
+        }
         if (!Files.exists(path)) {
             throw new CliException("mountpoint " + path + " does not exist; create it with "
                     + "'mkdir -p " + path + "'");
@@ -37,6 +45,16 @@ final class Mountpoint {
 
     /** Whether something is mounted exactly at {@code path} (per /proc/self/mountinfo). */
     static boolean isMounted(Path path) {
+        return mountEntry(path) != null;
+    }
+
+    /** Whether the mount at {@code path} is a CNT one (file system type fuse.cnt). */
+    static boolean isCntMount(Path path) {
+        String entry = mountEntry(path);
+        return entry != null && entry.contains(" - fuse.cnt ");
+    }
+
+    private static String mountEntry(Path path) {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/self/mountinfo"),
                     StandardCharsets.UTF_8);
@@ -44,12 +62,30 @@ final class Mountpoint {
             for (String line : lines) {
                 String[] fields = line.split(" ");
                 if (fields.length > 4 && fields[4].equals(target)) {
-                    return true;
+                    return line;
                 }
             }
-            return false;
+            return null;
         } catch (IOException e) {
-            return false;
+            return null;
+        }
+    }
+
+    private static void lazyUnmount(Path path) throws CliException {
+        try {
+            Process unmount = new ProcessBuilder("fusermount3", "-u", "-z", path.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(unmount.getInputStream().readAllBytes()).trim();
+            if (unmount.waitFor() != 0) {
+                throw new CliException("could not clear the stale mount on " + path + ": "
+                        + output);
+            }
+        } catch (IOException e) {
+            throw new CliException("could not run fusermount3 to clear the stale mount on "
+                    + path + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted clearing the stale mount on " + path);
         }
     }
 

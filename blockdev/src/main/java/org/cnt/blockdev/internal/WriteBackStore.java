@@ -245,7 +245,8 @@ final class WriteBackStore implements PageStore {
                 long now = System.currentTimeMillis();
                 if (now - warned >= WARN_EVERY_MS) {
                     warned = now;
-                    log.warn("volume {}: flush waiting {} s for {} pages to commit{}",
+                    log.warn("volume {}: flush waiting {} s for {} pages to commit{}; they are "
+                            + "safe in the write-back log, which the next open replays",
                             map.volumeId(), (now - start) / 1000, dirty.size(),
                             lastError == null ? "" : " (last error: " + lastError + ")");
                 }
