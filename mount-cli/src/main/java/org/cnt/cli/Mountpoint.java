@@ -18,6 +18,7 @@ final class Mountpoint {
     static Path check(Path given, Path home, java.io.PrintWriter out) throws CliException {
         Path path = given.toAbsolutePath().normalize();
         if (isMounted(path) && isCntMount(path) && MountRecord.pid(home, path).isEmpty()) {
+            abortConnection(path);
             lazyUnmount(path);
             out.println("cleared a stale mount on " + path + " left by a process that was "
                     + "killed (its writes replay from the cache)");
@@ -68,6 +69,27 @@ final class Mountpoint {
             return null;
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * Fails the requests programs still wait on at a dead mount (they get ENOTCONN instead of
+     * hanging), through the FUSE control file system, where it is mounted and we may.
+     */
+    private static void abortConnection(Path path) {
+        String entry = mountEntry(path);
+        if (entry == null) {
+            return;
+        }
+        String device = entry.split(" ")[2];
+        Path abort = Path.of("/sys/fs/fuse/connections", device.substring(device.indexOf(':') + 1),
+                "abort");
+        try {
+            if (Files.exists(abort)) {
+                Files.writeString(abort, "1");
+            }
+        } catch (IOException e) {
+            // Not ours to abort: the lazy unmount still detaches it.
         }
     }
 

@@ -38,6 +38,8 @@ public final class ReplicationClient implements AutoCloseable {
     private static final long TIMER_MS = 25;
     private static final int MAX_BACKLOG = 4096;
     private static final long RETRY_MS = 200;
+    /** How long reads avoid a member that let one time out (it is tried again after). */
+    private static final long SILENT_MEMBER_MS = 10_000;
 
     /** Limits and timing; {@link #defaults()} suits a client of real farmers. */
     public record Options(int maxInFlight, long attemptTimeoutMs, int maxAttempts,
@@ -64,6 +66,7 @@ public final class ReplicationClient implements AutoCloseable {
     private final Map<Hash, PendingWrite> writes = new ConcurrentHashMap<>();
     private final Map<Long, PendingRead> reads = new ConcurrentHashMap<>();
     private final Map<Long, Integer> leaderGuess = new ConcurrentHashMap<>();
+    private final Map<String, Long> silentUntilMs = new ConcurrentHashMap<>();
     private final Map<Long, GroupProgress> progress = new ConcurrentHashMap<>();
     /** The writes of one block share its proof's certificate: checked once, not per write. */
     private final CertificateCache certificates = new CertificateCache(1024);
@@ -182,7 +185,8 @@ public final class ReplicationClient implements AutoCloseable {
             throws ReplicationException {
         long chunkId = request.chunkId();
         CopyGroup group = groups.group(chunkId);
-        int first = Math.floorMod(leaderGuess.getOrDefault(chunkId, 0) + 1, group.size());
+        int first = answering(group, Math.floorMod(leaderGuess.getOrDefault(chunkId, 0) + 1,
+                group.size()));
         PendingRead read = new PendingRead(request, group, first);
         reads.put(request.requestId(), read);
         read.future.whenComplete((bytes, error) -> reads.remove(request.requestId()));
@@ -338,6 +342,7 @@ public final class ReplicationClient implements AutoCloseable {
         byte[] bytes = reply.verifiedBytes(read.request, read.group.members(),
                 read.group.quorum(), options.pageSizeBytes());
         if (bytes != null) {
+            silentUntilMs.remove(endpoint);
             read.future.complete(read.request.withMeta() ? reply.meta() : bytes);
             return;
         }
@@ -362,8 +367,25 @@ public final class ReplicationClient implements AutoCloseable {
                     + read.failures));
             return;
         }
-        read.member = (read.member + 1) % read.group.size();
+        read.member = answering(read.group, (read.member + 1) % read.group.size());
         sendRead(read);
+    }
+
+    /**
+     * The first member from {@code from} on (in group order) that has not lately failed to
+     * answer a read in time: a dead farmer costs one timeout, not one per read. If all have, the
+     * one at {@code from}.
+     */
+    private int answering(CopyGroup group, int from) {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < group.size(); i++) {
+            int member = (from + i) % group.size();
+            Long until = silentUntilMs.get(group.endpoints().get(member));
+            if (until == null || until <= now) {
+                return member;
+            }
+        }
+        return from;
     }
 
     /**
@@ -427,6 +449,8 @@ public final class ReplicationClient implements AutoCloseable {
         }
         for (PendingRead read : reads.values()) {
             if (!read.future.isDone() && now >= read.deadlineMs) {
+                silentUntilMs.put(read.group.endpoints().get(read.member),
+                        now + SILENT_MEMBER_MS);
                 nextReadMember(read, "member " + read.member + " did not answer in time");
             }
         }
