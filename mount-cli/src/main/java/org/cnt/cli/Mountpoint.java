@@ -94,20 +94,30 @@ final class Mountpoint {
     }
 
     private static void lazyUnmount(Path path) throws CliException {
+        unmount(path, true);
+    }
+
+    /** {@code fusermount3 -u [-z] path}; a failure says why, in fusermount's words. */
+    static void unmount(Path path, boolean lazy) throws CliException {
+        List<String> command = new java.util.ArrayList<>(List.of("fusermount3", "-u"));
+        if (lazy) {
+            command.add("-z");
+        }
+        command.add(path.toString());
         try {
-            Process unmount = new ProcessBuilder("fusermount3", "-u", "-z", path.toString())
-                    .redirectErrorStream(true).start();
+            Process unmount = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(unmount.getInputStream().readAllBytes()).trim();
             if (unmount.waitFor() != 0) {
-                throw new CliException("could not clear the stale mount on " + path + ": "
-                        + output);
+                throw new CliException("could not unmount " + path + ": " + output
+                        + (output.contains("busy") ? " (close the programs using it first)"
+                        : ""));
             }
         } catch (IOException e) {
-            throw new CliException("could not run fusermount3 to clear the stale mount on "
-                    + path + ": " + e.getMessage());
+            throw new CliException("could not run fusermount3 (apt-get install fuse3): "
+                    + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CliException("interrupted clearing the stale mount on " + path);
+            throw new CliException("interrupted unmounting " + path);
         }
     }
 

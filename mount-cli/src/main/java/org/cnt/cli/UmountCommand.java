@@ -31,13 +31,7 @@ final class UmountCommand implements Callable<Integer> {
                 throw new CliException(target + " is not mounted");
             }
         } else {
-            Process fusermount = new ProcessBuilder("fusermount3", "-u", target.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(fusermount.getInputStream().readAllBytes()).trim();
-            if (fusermount.waitFor() != 0) {
-                throw new CliException("could not unmount " + target + ": " + output
-                        + (output.contains("busy") ? " (close the programs using it first)" : ""));
-            }
+            Mountpoint.unmount(target, false);
         }
         if (pid.isPresent()) {
             ProcessHandle process = ProcessHandle.of(pid.getAsLong()).orElse(null);
