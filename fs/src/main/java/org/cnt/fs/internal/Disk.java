@@ -59,9 +59,7 @@ final class Disk {
         Inode root = new Inode(ROOT_INODE, Inode.S_IFDIR | 0755, rootUid, rootGid, 2, 0, nowNs,
                 nowNs, nowNs, nowNs, 1, 0, 0, 0, java.util.List.of(), new byte[0]);
         byte[] table = new byte[size];
-        ByteBuffer out = ByteBuffer.wrap(table);
-        out.position(inodeOffset(layout, ROOT_INODE));
-        root.writeTo(out);
+        root.writeTo(ByteBuffer.wrap(table).position(inodeOffset(layout, ROOT_INODE)));
         blocks.write(inodeBlock(layout, ROOT_INODE), table);
         // The superblocks last: until they are written, nothing here is a filesystem.
         blocks.flush();
@@ -148,28 +146,18 @@ final class Disk {
                 number);
     }
 
+    /** Starts a transaction: the metadata blocks of one operation, committed together. */
+    Transaction begin() {
+        return new Transaction(this);
+    }
+
     /**
-     * Commits the changed inodes (null: freed) as one transaction with the bitmap blocks that
-     * changed since the last commit.
+     * Commits the transaction with the bitmap blocks that changed since the last commit (the
+     * allocations and frees it made): durable when this returns.
      */
-    void commit(Map<Long, Inode> inodes) throws IOException {
+    void commit(Transaction transaction) throws IOException {
         Layout layout = layout();
-        Map<Long, byte[]> images = new LinkedHashMap<>();
-        for (Map.Entry<Long, Inode> change : inodes.entrySet()) {
-            long home = inodeBlock(layout, change.getKey());
-            byte[] image = images.get(home);
-            if (image == null) {
-                image = new byte[layout.blockSizeBytes()];
-                readMeta(home, image);
-                images.put(home, image);
-            }
-            ByteBuffer at = ByteBuffer.wrap(image).position(inodeOffset(layout, change.getKey()));
-            if (change.getValue() == null) {
-                at.put(new byte[Layout.INODE_BYTES]);
-            } else {
-                change.getValue().writeTo(at);
-            }
-        }
+        Map<Long, byte[]> images = new LinkedHashMap<>(transaction.images());
         addBitmap(images, blockBitmap, layout.blockBitmapStart());
         addBitmap(images, inodeBitmap, layout.inodeBitmapStart());
         journal.commit(images);

@@ -44,21 +44,23 @@ class DiskTest {
         Layout layout = format(blocks);
         Disk disk = Disk.open(blocks);
         Map<Long, Inode> changes = new LinkedHashMap<>();
+        Transaction create = disk.begin();
         for (long number = 2; number < 9; number++) {
             disk.inodeBitmap().set(number);
             disk.blockBitmap().set(layout.dataStart() + number);
             changes.put(number, Inode.create(number, Inode.S_IFREG | 0644, 1, 2, number, 1));
+            create.put(changes.get(number));
         }
-        disk.commit(changes);
+        disk.commit(create);
         Disk reopened = Disk.open(blocks);
         for (long number = 2; number < 9; number++) {
             assertThat(reopened.inode(number)).isEqualTo(changes.get(number));
             assertThat(reopened.blockBitmap().get(layout.dataStart() + number)).isTrue();
         }
-        Map<Long, Inode> freed = new java.util.HashMap<>();
-        freed.put(5L, null);
+        Transaction free = reopened.begin();
+        free.free(5);
         reopened.inodeBitmap().clear(5);
-        reopened.commit(freed);
+        reopened.commit(free);
         reopened.checkpoint();
         Disk again = Disk.open(blocks);
         assertThat(again.inode(5)).isNull();
