@@ -129,6 +129,22 @@ final class DirectoryBlock {
         }
     }
 
+    /** The largest record a new entry could take in the block (a well-formed one). */
+    static int largestGap(byte[] block) {
+        ByteBuffer in = ByteBuffer.wrap(block);
+        int largest = 0;
+        for (int at = 0; at < block.length; ) {
+            int length = in.getShort(at + 8) & 0xFFFF;
+            if (length == 0 && at == 0) {
+                length = block.length;
+            }
+            int used = in.getLong(at) == 0 ? 0 : recordBytes(in.get(at + 10) & 0xFF);
+            largest = Math.max(largest, length - used);
+            at += length;
+        }
+        return largest;
+    }
+
     /** Points the entry at {@code offset} to another inode (rename over an existing name). */
     static void retarget(byte[] block, int offset, long inode, int type) {
         ByteBuffer.wrap(block).putLong(offset, inode).put(offset + 11, (byte) type);

@@ -38,7 +38,7 @@ class DirectoryBlockTest {
                 int offset = DirectoryBlock.insert(block, name(step % 60), step + 1, step % 8);
                 if (offset < 0) {
                     int needed = DirectoryBlock.recordBytes(name(step % 60).length);
-                    assertThat(largestGap(block)).as("refused only when no gap fits")
+                    assertThat(DirectoryBlock.largestGap(block)).as("refused only when no gap fits")
                             .isLessThan(needed);
                     continue;
                 }
@@ -55,19 +55,6 @@ class DirectoryBlockTest {
             assertThat(seenOffsets).as("every entry where it was written").isEqualTo(offsets);
             assertThat(seenInodes).isEqualTo(inodes);
         }
-    }
-
-    private static int largestGap(byte[] block) {
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(block);
-        int largest = 0;
-        for (int at = 0; at < block.length; ) {
-            int length = in.getShort(at + 8) & 0xFFFF;
-            int used = in.getLong(at) == 0 ? 0 : DirectoryBlock.recordBytes(in.get(at + 10)
-                    & 0xFF);
-            largest = Math.max(largest, length - used);
-            at += length;
-        }
-        return largest;
     }
 
     @Test
