@@ -56,19 +56,35 @@ final class Mountpoint {
     }
 
     private static String mountEntry(Path path) {
-        try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/self/mountinfo"),
-                    StandardCharsets.UTF_8);
-            String target = escape(path.toString());
-            for (String line : lines) {
-                String[] fields = line.split(" ");
-                if (fields.length > 4 && fields[4].equals(target)) {
-                    return line;
-                }
+        String target = escape(path.toString());
+        for (String line : mountTable()) {
+            String[] fields = line.split(" ");
+            if (fields.length > 4 && fields[4].equals(target)) {
+                return line;
             }
-            return null;
+        }
+        return null;
+    }
+
+    /** Mount points at or below {@code root} (tests clean up with it). */
+    static List<Path> mountedUnder(Path root) {
+        List<Path> found = new java.util.ArrayList<>();
+        String prefix = escape(root.toAbsolutePath().normalize().toString());
+        for (String line : mountTable()) {
+            String[] fields = line.split(" ");
+            if (fields.length > 4 && fields[4].startsWith(prefix)) {
+                found.add(Path.of(fields[4].replace("\\040", " ").replace("\\011", "\t")
+                        .replace("\\012", "\n").replace("\\134", "\\")));
+            }
+        }
+        return found;
+    }
+
+    private static List<String> mountTable() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return null;
+            return List.of();
         }
     }
 

@@ -53,6 +53,7 @@ final class RawDiskFs implements FuseOperations {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), attribute);
         } catch (IOException | UnsupportedOperationException e) {
+            // No /proc or unix attributes (not Linux): the image is shown as root's.
             return 0;
         }
     }

@@ -200,16 +200,12 @@ final class CntProcesses implements AutoCloseable {
             // no devnet was detached
         }
         if (mountRoot != null) {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                    String[] fields = line.split(" ");
-                    if (fields.length > 4 && fields[4].startsWith(mountRoot.toString())) {
-                        new ProcessBuilder("fusermount3", "-u", "-z", fields[4]).start()
-                                .waitFor(30, TimeUnit.SECONDS);
-                    }
+            for (Path mounted : Mountpoint.mountedUnder(mountRoot)) {
+                try {
+                    Mountpoint.unmount(mounted, true);
+                } catch (CliException e) {
+                    // already gone
                 }
-            } catch (IOException e) {
-                // nothing to unmount
             }
         }
         readers.shutdownNow();

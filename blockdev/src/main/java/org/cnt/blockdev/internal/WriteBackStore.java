@@ -123,7 +123,7 @@ final class WriteBackStore implements PageStore {
                 long page = first + i;
                 Dirty d = dirty.get(page);
                 if (d != null) {
-                    readLogged(d.newest, into, i);
+                    writeLog.read(d.newest, into, i * PAGE_BYTES);
                 } else if (!cache.read(page, into, i * PAGE_BYTES)) {
                     missing[i] = true;
                     anyMissing = true;
@@ -135,12 +135,6 @@ final class WriteBackStore implements PageStore {
         if (anyMissing) {
             fetch(first, count, missing, into);
         }
-    }
-
-    private void readLogged(WriteLog.Entry entry, byte[] into, int index) throws IOException {
-        byte[] page = new byte[PAGE_BYTES];
-        writeLog.read(entry, page);
-        System.arraycopy(page, 0, into, index * PAGE_BYTES, PAGE_BYTES);
     }
 
     /** Fetches the missing pages from the replicas, each run inside one slice at once. */
@@ -306,16 +300,29 @@ final class WriteBackStore implements PageStore {
             } catch (RuntimeException | IOException e) {
                 lastError = e.getMessage();
                 log.warn("volume {}: flusher: {}", map.volumeId(), e.toString());
-                pause();
+                try {
+                    backOff(MAX_RESYNC_PAUSE_MS);
+                } catch (InterruptedException stop) {
+                    return;
+                }
             }
         }
     }
 
-    private void pause() {
+    /**
+     * Waits {@code ms} before the flusher tries again, on the store's condition, not a sleep:
+     * {@link #stop} ends the wait at once.
+     */
+    private void backOff(long ms) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + ms;
+        lock.lock();
         try {
-            Thread.sleep(MAX_RESYNC_PAUSE_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            for (long left = ms; running && left > 0;
+                 left = deadline - System.currentTimeMillis()) {
+                changed.await(left, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -358,7 +365,7 @@ final class WriteBackStore implements PageStore {
             if (!entry.trim()) {
                 content = new byte[PAGE_BYTES];
                 try {
-                    writeLog.read(entry, content);
+                    writeLog.read(entry, content, 0);
                 } catch (IOException e) {
                     // Released: a newer version committed meanwhile, or waits to be sent.
                     superseded.add(entry);
@@ -513,7 +520,10 @@ final class WriteBackStore implements PageStore {
         for (long chunk : ready) {
             long pause = resyncPauseMs;
             resyncPauseMs = Math.min(MAX_RESYNC_PAUSE_MS, pause * 2);
-            Thread.sleep(pause);
+            backOff(pause);
+            if (!running) {
+                return;
+            }
             session.resync(chunk);
             lock.lock();
             try {

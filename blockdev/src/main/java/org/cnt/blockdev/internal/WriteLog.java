@@ -286,12 +286,12 @@ final class WriteLog implements AutoCloseable {
     }
 
     /**
-     * Reads the page an entry logged into {@code into} (zeros for a trim). The entry's record must
-     * not be released yet: a page that is still dirty never is.
+     * Reads the page an entry logged into {@code into} from {@code offset} on (zeros for a trim).
+     * The entry's record must not be released yet: a page that is still dirty never is.
      */
-    void read(Entry entry, byte[] into) throws IOException {
+    void read(Entry entry, byte[] into, int offset) throws IOException {
         if (entry.trim()) {
-            java.util.Arrays.fill(into, 0, PageStore.PAGE_BYTES, (byte) 0);
+            java.util.Arrays.fill(into, offset, offset + PageStore.PAGE_BYTES, (byte) 0);
             return;
         }
         lock.lock();
@@ -300,7 +300,7 @@ final class WriteLog implements AutoCloseable {
             if (channel == null) {
                 throw new IOException("write log record " + entry.seq() + " was released");
             }
-            ByteBuffer page = ByteBuffer.wrap(into, 0, PageStore.PAGE_BYTES);
+            ByteBuffer page = ByteBuffer.wrap(into, offset, PageStore.PAGE_BYTES);
             if (readFully(channel, page, entry.position() + HEADER_BYTES)
                     < PageStore.PAGE_BYTES) {
                 throw new IOException("write log record " + entry.seq() + " is short");

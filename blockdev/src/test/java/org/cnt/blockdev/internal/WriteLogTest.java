@@ -51,14 +51,14 @@ class WriteLogTest {
                 assertThat(back.get(i).seq()).isEqualTo(i + 1);
                 assertThat(back.get(i).page()).isEqualTo(i);
                 byte[] read = new byte[PAGE];
-                log.read(back.get(i), read);
+                log.read(back.get(i), read, 0);
                 assertThat(read).isEqualTo(page(i));
             }
             assertThat(back.get(7).trim()).as("a trim").isTrue();
             WriteLog.Entry next = log.append(9, page(9));
             assertThat(next.seq()).as("numbering goes on").isEqualTo(9);
             byte[] read = new byte[PAGE];
-            log.read(next, read);
+            log.read(next, read, 0);
             assertThat(read).isEqualTo(page(9));
         }
         assertThat(segments()).hasSizeGreaterThan(2);
@@ -126,7 +126,7 @@ class WriteLogTest {
             }
             log.release(3);
             assertThat(blocked.get(10, TimeUnit.SECONDS)).isEqualTo(7);
-            assertThatThrownBy(() -> log.read(first, new byte[PAGE]))
+            assertThatThrownBy(() -> log.read(first, new byte[PAGE], 0))
                     .isInstanceOf(java.io.IOException.class).hasMessageContaining("released");
             log.release(7);
             assertThat(log.usedBytes()).isZero();
