@@ -43,6 +43,16 @@ final class Bitmap {
         return bits;
     }
 
+    /** An independent copy with the same bits (and no dirty blocks). */
+    Bitmap copy() {
+        return new Bitmap(bits, blockSizeBytes, words.clone());
+    }
+
+    /** How many blocks changed since the last {@link #takeDirtyBlocks}. */
+    int dirtyBlockCount() {
+        return dirtyBlocks.cardinality();
+    }
+
     long used() {
         return used;
     }

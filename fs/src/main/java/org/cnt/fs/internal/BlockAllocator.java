@@ -1,25 +1,43 @@
 package org.cnt.fs.internal;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.cnt.fs.CorruptFilesystemException;
 import org.cnt.fs.FsError;
 import org.cnt.fs.FsException;
 
 /**
- * Hands out runs of free data blocks from the block bitmap, near a goal (the block after a
- * file's last one, so a file grows in place), and takes them back. The metadata blocks and the
- * superblock copy are taken at format, so nothing else is ever handed out. Not thread-safe: the
- * filesystem's allocation lock guards it.
+ * Hands out runs of free data blocks near a goal (the block after a file's last one, so a file
+ * grows in place), and takes them back. The metadata blocks and the superblock copy are taken
+ * at format, so nothing else is ever handed out.
+ *
+ * <p>A freed block is clear in the stored bitmap at once (so the transaction that frees it says
+ * so) but is not handed out again until reusing it is safe: a data block once the freeing
+ * transaction is durable (before that, a crash would bring back a file that still points to it,
+ * with another file's data in it); a metadata block (directory, extent tree, attributes) once a
+ * checkpoint after that has written the journal home (before that, replaying the journal could
+ * write its old image over new data). Not thread-safe: the filesystem's allocation lock guards
+ * it.
  */
 final class BlockAllocator {
     /** A run of blocks: {@code length} from {@code start}. */
     record Run(long start, int length) {
     }
 
-    private final Bitmap bitmap;
-    private final Layout layout;
+    /** Freed blocks waiting until transaction {@code freedIn} is durable (and checkpointed). */
+    private record Quarantined(long start, long length, long freedIn, boolean metadata) {
+    }
 
-    BlockAllocator(Bitmap bitmap, Layout layout) {
-        this.bitmap = bitmap;
+    private final Bitmap stored;
+    /** The stored bitmap plus the blocks in quarantine: what may not be handed out. */
+    private final Bitmap taken;
+    private final Layout layout;
+    private final Deque<Quarantined> quarantine = new ArrayDeque<>();
+    private long quarantinedBlocks;
+
+    BlockAllocator(Bitmap stored, Layout layout) {
+        this.stored = stored;
+        this.taken = stored.copy();
         this.layout = layout;
     }
 
@@ -33,7 +51,7 @@ final class BlockAllocator {
         }
         long from = goal < layout.dataStart() || goal >= layout.backupSuperblock()
                 ? layout.dataStart() : goal;
-        long start = bitmap.firstClear(from);
+        long start = taken.firstClear(from);
         if (start < 0) {
             throw new FsException(FsError.ENOSPC, "the volume is full ("
                     + layout.dataBlocks() + " data blocks in use)");
@@ -42,31 +60,69 @@ final class BlockAllocator {
             throw new CorruptFilesystemException("block " + start + " outside the data region is "
                     + "marked free");
         }
-        int length = (int) bitmap.clearRun(start, Math.min(wanted,
+        int length = (int) taken.clearRun(start, Math.min(wanted,
                 layout.backupSuperblock() - start));
         for (long block = start; block < start + length; block++) {
-            bitmap.set(block);
+            taken.set(block);
+            stored.set(block);
         }
         return new Run(start, length);
     }
 
-    /** Returns a run to the free pool; a block already free means the structures disagree. */
-    void free(long start, long length) throws CorruptFilesystemException {
+    /**
+     * Returns a run, freed by running transaction {@code transaction}; a block already free
+     * means the structures disagree.
+     */
+    void free(long start, long length, long transaction, boolean metadata)
+            throws CorruptFilesystemException {
         if (start < layout.dataStart() || start + length > layout.backupSuperblock()) {
             throw new CorruptFilesystemException("freeing blocks " + start + ".."
                     + (start + length - 1) + " outside the data region");
         }
         for (long block = start; block < start + length; block++) {
-            if (!bitmap.get(block)) {
+            if (!stored.get(block)) {
                 throw new CorruptFilesystemException("block " + block + " freed twice");
             }
         }
         for (long block = start; block < start + length; block++) {
-            bitmap.clear(block);
+            stored.clear(block);
+        }
+        quarantine.add(new Quarantined(start, length, transaction, metadata));
+        quarantinedBlocks += length;
+    }
+
+    /**
+     * Transactions up to {@code durable} are committed, and up to {@code checkpointed} written
+     * home: the blocks they freed may be handed out again.
+     */
+    void release(long durable, long checkpointed) {
+        int size = quarantine.size();
+        for (int i = 0; i < size; i++) {
+            Quarantined run = quarantine.poll();
+            boolean safe = run.freedIn() <= (run.metadata() ? checkpointed : durable);
+            if (safe) {
+                for (long block = run.start(); block < run.start() + run.length(); block++) {
+                    if (!stored.get(block)) {
+                        taken.clear(block);
+                    }
+                }
+                quarantinedBlocks -= run.length();
+            } else {
+                quarantine.add(run);
+            }
         }
     }
 
+    /** Free blocks, counting those in quarantine (statfs: they are free, soon usable). */
     long freeBlocks() {
-        return bitmap.free();
+        return stored.free();
+    }
+
+    long quarantinedBlocks() {
+        return quarantinedBlocks;
+    }
+
+    boolean isAllocated(long block) {
+        return stored.get(block);
     }
 }

@@ -16,5 +16,14 @@ interface Blocks {
 
     void write(long block, byte[] from) throws IOException;
 
+    /** Reads the buffer's remaining bytes from byte {@code offset} of {@code block} on. */
+    void readBytes(long block, int offset, java.nio.ByteBuffer into) throws IOException;
+
+    /** Writes the buffer's remaining bytes from byte {@code offset} of {@code block} on. */
+    void writeBytes(long block, int offset, java.nio.ByteBuffer from) throws IOException;
+
+    /** Blocks {@code [block, block + count)} read as zeros from now on (cheaply if possible). */
+    void zero(long block, long count) throws IOException;
+
     void flush() throws IOException;
 }

@@ -35,6 +35,30 @@ final class DeviceBlocks implements Blocks {
     }
 
     @Override
+    public void readBytes(long block, int offset, ByteBuffer into) throws IOException {
+        device.read(range(block, offset, into.remaining()), into);
+    }
+
+    @Override
+    public void writeBytes(long block, int offset, ByteBuffer from) throws IOException {
+        device.write(range(block, offset, from.remaining()), from);
+    }
+
+    @Override
+    public void zero(long block, long count) throws IOException {
+        device.trim(range(block, 0, count * blockSizeBytes), count * blockSizeBytes);
+    }
+
+    private long range(long block, int offset, long lengthBytes) {
+        long start = offset(block) + offset;
+        if (offset < 0 || start + lengthBytes > blockCount() * blockSizeBytes) {
+            throw new IndexOutOfBoundsException(lengthBytes + " bytes at block " + block + "+"
+                    + offset + " pass the device's " + blockCount() + " blocks");
+        }
+        return start;
+    }
+
+    @Override
     public void flush() throws IOException {
         device.flush();
     }

@@ -2,7 +2,7 @@ package org.cnt.fs.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.cnt.fs.CorruptFilesystemException;
@@ -13,10 +13,15 @@ import org.cnt.fs.FsException;
  * An open filesystem's storage: its superblock and layout, the journal (replayed on open), the
  * block and inode bitmaps in memory, and the latest image of every metadata block a committed
  * transaction changed but no checkpoint has written home yet. Metadata changes go through
- * {@link #commit}: the images of the changed blocks, journaled as one transaction.
+ * {@link Committer}: the images of the changed blocks, journaled as transactions.
  */
 final class Disk {
     static final long ROOT_INODE = 1;
+    /**
+     * A hidden directory of files whose blocks are being freed over several transactions (a
+     * large file unlinked or truncated): opening the filesystem finishes the job.
+     */
+    static final long ORPHAN_INODE = 2;
 
     private final Blocks blocks;
     private final Superblock superblock;
@@ -35,8 +40,9 @@ final class Disk {
 
     /**
      * Makes a new, empty filesystem on {@code blocks}: superblock and its copy, an empty journal,
-     * bitmaps with the metadata blocks and inodes 0 (never used) and 1 (the root) taken, and the
-     * root directory. The inode table is zeroed, so no old inode survives.
+     * bitmaps with the metadata blocks and inodes 0 (never used), 1 (the root) and 2 (the orphan
+     * directory) taken, and the two directories, each one block holding "." and "..". The inode
+     * table is zeroed, so no old inode survives.
      */
     static void format(Blocks blocks, Layout layout, UUID id, long nowNs, int rootUid,
                        int rootGid) throws IOException {
@@ -46,8 +52,10 @@ final class Disk {
             blocks.write(block, zero);
         }
         Journal.format(blocks, layout);
+        long rootBlock = layout.dataStart();
+        long orphanBlock = rootBlock + 1;
         Bitmap used = Bitmap.empty(layout.blockCount(), size);
-        for (long block = 0; block < layout.dataStart(); block++) {
+        for (long block = 0; block <= orphanBlock; block++) {
             used.set(block);
         }
         used.set(layout.backupSuperblock());
@@ -55,12 +63,25 @@ final class Disk {
         Bitmap inodes = Bitmap.empty(layout.inodeCount(), size);
         inodes.set(0);
         inodes.set(ROOT_INODE);
+        inodes.set(ORPHAN_INODE);
         writeBitmap(blocks, inodes, layout.inodeBitmapStart());
-        Inode root = new Inode(ROOT_INODE, Inode.S_IFDIR | 0755, rootUid, rootGid, 2, 0, nowNs,
-                nowNs, nowNs, nowNs, 1, 0, 0, 0, java.util.List.of(), new byte[0]);
-        byte[] table = new byte[size];
-        root.writeTo(ByteBuffer.wrap(table).position(inodeOffset(layout, ROOT_INODE)));
-        blocks.write(inodeBlock(layout, ROOT_INODE), table);
+        Inode root = new Inode(ROOT_INODE, Inode.S_IFDIR | 0755, rootUid, rootGid, 2, size, nowNs,
+                nowNs, nowNs, nowNs, 1, 0, 0, 0, List.of(new Extent(0, 1, rootBlock)),
+                new byte[0]);
+        Inode orphans = new Inode(ORPHAN_INODE, Inode.S_IFDIR | 0700, 0, 0, 2, size, nowNs,
+                nowNs, nowNs, nowNs, 1, 0, 0, 0, List.of(new Extent(0, 1, orphanBlock)),
+                new byte[0]);
+        blocks.write(rootBlock, Directory.emptyBlock(size, ROOT_INODE, ROOT_INODE));
+        blocks.write(orphanBlock, Directory.emptyBlock(size, ORPHAN_INODE, ORPHAN_INODE));
+        Map<Long, byte[]> table = new java.util.TreeMap<>();
+        for (Inode inode : List.of(root, orphans)) {
+            byte[] image = table.computeIfAbsent(inodeBlock(layout, inode.number()),
+                    b -> new byte[size]);
+            inode.writeTo(ByteBuffer.wrap(image).position(inodeOffset(layout, inode.number())));
+        }
+        for (Map.Entry<Long, byte[]> image : table.entrySet()) {
+            blocks.write(image.getKey(), image.getValue());
+        }
         // The superblocks last: until they are written, nothing here is a filesystem.
         blocks.flush();
         byte[] block = new byte[size];
@@ -115,6 +136,48 @@ final class Disk {
         return Bitmap.read(bits, blockSize, stored);
     }
 
+    /**
+     * The block size of the filesystem on {@code device}, from its superblock or, when that is
+     * damaged, from the copy in the last block of whichever block size names a sound one.
+     */
+    static int blockSizeOf(org.cnt.blockdev.BlockDevice device) throws IOException {
+        byte[] head = new byte[Layout.MIN_BLOCK_BYTES];
+        if (device.sizeBytes() < head.length) {
+            throw new CorruptFilesystemException("a device of " + device.sizeBytes()
+                    + " bytes holds no filesystem");
+        }
+        device.read(0, ByteBuffer.wrap(head));
+        try {
+            return Superblock.readFrom(head).layout().blockSizeBytes();
+        } catch (CorruptFilesystemException primary) {
+            for (int size = Layout.MIN_BLOCK_BYTES; size <= Layout.MAX_BLOCK_BYTES; size *= 2) {
+                long last = device.sizeBytes() / size - 1;
+                if (last <= 0) {
+                    break;
+                }
+                device.read(last * size, ByteBuffer.wrap(head));
+                try {
+                    Superblock copy = Superblock.readFrom(head);
+                    if (copy.layout().blockSizeBytes() == size) {
+                        return size;
+                    }
+                } catch (CorruptFilesystemException notHere) {
+                    // try the next block size
+                }
+            }
+            throw primary;
+        }
+    }
+
+    /** Writes the superblock and its copy with the clean flag, durably. */
+    void markClean(boolean clean) throws IOException {
+        byte[] block = new byte[layout().blockSizeBytes()];
+        superblock.withClean(clean).writeTo(block);
+        blocks.write(0, block);
+        blocks.write(layout().backupSuperblock(), block);
+        blocks.flush();
+    }
+
     Layout layout() {
         return superblock.layout();
     }
@@ -146,21 +209,11 @@ final class Disk {
                 number);
     }
 
-    /** Starts a transaction: the metadata blocks of one operation, committed together. */
-    Transaction begin() {
-        return new Transaction(this);
-    }
-
-    /**
-     * Commits the transaction with the bitmap blocks that changed since the last commit (the
-     * allocations and frees it made): durable when this returns.
-     */
-    void commit(Transaction transaction) throws IOException {
+    /** Adds the images of the bitmap blocks changed since the last call (a commit's). */
+    void addDirtyBitmaps(Map<Long, byte[]> images) {
         Layout layout = layout();
-        Map<Long, byte[]> images = new LinkedHashMap<>(transaction.images());
         addBitmap(images, blockBitmap, layout.blockBitmapStart());
         addBitmap(images, inodeBitmap, layout.inodeBitmapStart());
-        journal.commit(images);
     }
 
     private void addBitmap(Map<Long, byte[]> images, Bitmap bitmap, long start) {
@@ -172,17 +225,20 @@ final class Disk {
         }
     }
 
+    Blocks blocks() {
+        return blocks;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
     Bitmap blockBitmap() {
         return blockBitmap;
     }
 
     Bitmap inodeBitmap() {
         return inodeBitmap;
-    }
-
-    /** Writes every committed change home and empties the journal (close, or a full journal). */
-    void checkpoint() throws IOException {
-        journal.checkpoint();
     }
 
     static long inodeBlock(Layout layout, long number) {

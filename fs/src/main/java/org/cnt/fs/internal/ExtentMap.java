@@ -14,6 +14,7 @@ import java.util.TreeMap;
 final class ExtentMap {
     /** Extents by first file block. */
     private final TreeMap<Long, Extent> extents = new TreeMap<>();
+    private long mappedBlocks;
 
     ExtentMap(List<Extent> initial) {
         for (Extent extent : initial) {
@@ -23,6 +24,7 @@ final class ExtentMap {
                         + " and " + extent);
             }
             extents.put(extent.logical(), extent);
+            mappedBlocks += extent.length();
         }
     }
 
@@ -41,11 +43,40 @@ final class ExtentMap {
                 ? entry.getValue().physicalOf(fileBlock) : 0;
     }
 
+    /** The extent holding {@code fileBlock}, else the first one after it, else null. */
+    Extent at(long fileBlock) {
+        Map.Entry<Long, Extent> floor = extents.floorEntry(fileBlock);
+        if (floor != null && floor.getValue().contains(fileBlock)) {
+            return floor.getValue();
+        }
+        Map.Entry<Long, Extent> next = extents.higherEntry(fileBlock);
+        return next != null ? next.getValue() : null;
+    }
+
+    /** Where the extent holding or ending just before {@code fileBlock} starts, else itself. */
+    long startNear(long fileBlock) {
+        Map.Entry<Long, Extent> floor = extents.floorEntry(fileBlock);
+        return floor != null && floor.getValue().logicalEnd() >= fileBlock ? floor.getKey()
+                : fileBlock;
+    }
+
+    /** Extents starting in {@code [from, to)}, in order. */
+    List<Extent> startingIn(long from, long to) {
+        return new ArrayList<>(extents.subMap(from, true, to, false).values());
+    }
+
+    /** The last extent, or null when nothing is mapped. */
+    Extent last() {
+        Map.Entry<Long, Extent> last = extents.lastEntry();
+        return last != null ? last.getValue() : null;
+    }
+
     /** Maps a hole {@code fileBlock} to device block {@code physical}. */
     void map(long fileBlock, long physical) {
         if (lookup(fileBlock) != 0) {
             throw new IllegalStateException("file block " + fileBlock + " is already mapped");
         }
+        mappedBlocks++;
         Map.Entry<Long, Extent> before = extents.floorEntry(fileBlock);
         Extent after = extents.get(fileBlock + 1);
         boolean joinsBefore = before != null && before.getValue().logicalEnd() == fileBlock
@@ -95,16 +126,19 @@ final class ExtentMap {
             }
             freed.add(new Extent(cutStart, (int) (cutEnd - cutStart),
                     extent.physicalOf(cutStart)));
+            mappedBlocks -= cutEnd - cutStart;
         }
         return freed;
     }
 
     /** Blocks mapped (what the file costs). */
     long mappedBlocks() {
-        long total = 0;
-        for (Extent extent : extents.values()) {
-            total += extent.length();
-        }
-        return total;
+        return mappedBlocks;
+    }
+
+    /** The last extent starting before {@code fileBlock}, or null. */
+    Extent lastStartingBefore(long fileBlock) {
+        Map.Entry<Long, Extent> entry = extents.lowerEntry(fileBlock);
+        return entry != null ? entry.getValue() : null;
     }
 }

@@ -47,6 +47,54 @@ record Inode(long number, int mode, int uid, int gid, int nlink, long sizeBytes,
                 0, 0, List.of(), new byte[0]);
     }
 
+    Inode withSize(long newSizeBytes) {
+        return new Inode(number, mode, uid, gid, nlink, newSizeBytes, atimeNs, mtimeNs, ctimeNs,
+                btimeNs, generation, flags, xattrBlock, treeDepth, extents, inlineData);
+    }
+
+    Inode withNlink(int newNlink) {
+        return new Inode(number, mode, uid, gid, newNlink, sizeBytes, atimeNs, mtimeNs, ctimeNs,
+                btimeNs, generation, flags, xattrBlock, treeDepth, extents, inlineData);
+    }
+
+    Inode withMode(int newMode) {
+        return new Inode(number, newMode, uid, gid, nlink, sizeBytes, atimeNs, mtimeNs, ctimeNs,
+                btimeNs, generation, flags, xattrBlock, treeDepth, extents, inlineData);
+    }
+
+    Inode withOwner(int newUid, int newGid) {
+        return new Inode(number, mode, newUid, newGid, nlink, sizeBytes, atimeNs, mtimeNs,
+                ctimeNs, btimeNs, generation, flags, xattrBlock, treeDepth, extents, inlineData);
+    }
+
+    Inode withTimes(long newAtimeNs, long newMtimeNs, long newCtimeNs) {
+        return new Inode(number, mode, uid, gid, nlink, sizeBytes, newAtimeNs, newMtimeNs,
+                newCtimeNs, btimeNs, generation, flags, xattrBlock, treeDepth, extents,
+                inlineData);
+    }
+
+    /** Data changed: new mtime and ctime. */
+    Inode modified(long nowNs) {
+        return withTimes(atimeNs, nowNs, nowNs);
+    }
+
+    /** Attributes changed: new ctime. */
+    Inode changed(long nowNs) {
+        return withTimes(atimeNs, mtimeNs, nowNs);
+    }
+
+    Inode withXattrBlock(long block) {
+        return new Inode(number, mode, uid, gid, nlink, sizeBytes, atimeNs, mtimeNs, ctimeNs,
+                btimeNs, generation, flags, block, treeDepth, extents, inlineData);
+    }
+
+    /** The same inode with another data map: extents (or a tree root) or inline bytes. */
+    Inode withData(int depth, List<Extent> newExtents, byte[] inline) {
+        return new Inode(number, mode, uid, gid, nlink, sizeBytes, atimeNs, mtimeNs, ctimeNs,
+                btimeNs, generation, inline.length > 0 ? flags | FLAG_INLINE_DATA
+                : flags & ~FLAG_INLINE_DATA, xattrBlock, depth, newExtents, inline);
+    }
+
     int type() {
         return mode & S_IFMT;
     }

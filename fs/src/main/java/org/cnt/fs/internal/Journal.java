@@ -35,7 +35,8 @@ final class Journal {
     private final long size;
     private final int blockSize;
     /** Committed images not yet written home, by home block (newest image wins). */
-    private final Map<Long, byte[]> unwritten = new LinkedHashMap<>();
+    private final Map<Long, byte[]> unwritten =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private long tailSeq;
     private long tailOffset;
     private long nextSeq;
@@ -77,6 +78,11 @@ final class Journal {
     int maxBlocksPerTransaction() {
         int perDescriptor = (blockSize - 24) / 8;
         return (int) Math.min(perDescriptor, size - FIRST - 3);
+    }
+
+    /** Whether a transaction of {@code images} blocks fits without a checkpoint first. */
+    boolean hasRoomFor(int images) {
+        return free() >= images + 2L;
     }
 
     /**

@@ -15,6 +15,8 @@ record Layout(int blockSizeBytes, long blockCount, long inodeCount, long journal
     static final int MAX_BLOCK_BYTES = 65_536;
     static final int INODE_BYTES = 256;
     static final long MIN_JOURNAL_BLOCKS = 16;
+    /** What a filesystem needs: room for a few transactions of its largest operation. */
+    static final long MIN_FS_JOURNAL_BLOCKS = 64;
 
     /** The layout of a new filesystem; fails when the device is too small to hold one. */
     static Layout plan(int blockSizeBytes, long blockCount, long inodeCount, long journalBlocks) {
@@ -54,8 +56,8 @@ record Layout(int blockSizeBytes, long blockCount, long inodeCount, long journal
     static Layout plan(int blockSizeBytes, long deviceBytes) {
         long blocks = deviceBytes / blockSizeBytes;
         long inodes = Math.max(64, deviceBytes / 16_384);
-        long journal = Math.clamp(blocks / 64, MIN_JOURNAL_BLOCKS,
-                Math.max(MIN_JOURNAL_BLOCKS, (32L << 20) / blockSizeBytes));
+        long journal = Math.clamp(blocks / 64, MIN_FS_JOURNAL_BLOCKS,
+                Math.max(MIN_FS_JOURNAL_BLOCKS, (32L << 20) / blockSizeBytes));
         return plan(blockSizeBytes, blocks, inodes, journal);
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DiskTest {
 
     private static Layout format(MemoryBlocks blocks) throws Exception {
-        Layout layout = Layout.plan(blocks.blockSizeBytes(), blocks.blockCount(), 64, 16);
+        Layout layout = Layout.plan(blocks.blockSizeBytes(), blocks.blockCount(), 64, 64);
         Disk.format(blocks, layout, UUID.randomUUID(), 5_000_000_000L, 1000, 1000);
         return layout;
     }
@@ -31,9 +31,11 @@ class DiskTest {
         assertThat(root.nlink()).isEqualTo(2);
         assertThat(root.uid()).isEqualTo(1000);
         assertThat(disk.superblock().clean()).isTrue();
-        assertThat(disk.blockBitmap().free()).isEqualTo(layout.dataBlocks());
-        assertThat(disk.inodeBitmap().free()).isEqualTo(layout.inodeCount() - 2);
-        assertThat(disk.inode(2)).as("a free inode").isNull();
+        assertThat(root.sizeBytes()).as("one block of '.' and '..'").isEqualTo(blockSize);
+        assertThat(disk.inode(Disk.ORPHAN_INODE).isDirectory()).isTrue();
+        assertThat(disk.blockBitmap().free()).isEqualTo(layout.dataBlocks() - 2);
+        assertThat(disk.inodeBitmap().free()).isEqualTo(layout.inodeCount() - 3);
+        assertThat(disk.inode(3)).as("a free inode").isNull();
     }
 
     @ParameterizedTest
@@ -43,29 +45,33 @@ class DiskTest {
         MemoryBlocks blocks = new MemoryBlocks(blockSize, 400);
         Layout layout = format(blocks);
         Disk disk = Disk.open(blocks);
+        Committer committer = new Committer(disk);
         Map<Long, Inode> changes = new LinkedHashMap<>();
-        Transaction create = disk.begin();
-        for (long number = 2; number < 9; number++) {
-            disk.inodeBitmap().set(number);
-            disk.blockBitmap().set(layout.dataStart() + number);
-            changes.put(number, Inode.create(number, Inode.S_IFREG | 0644, 1, 2, number, 1));
-            create.put(changes.get(number));
+        try (Transaction create = committer.begin(committer.maxCredits())) {
+            for (int i = 0; i < 7; i++) {
+                long number = create.allocateInode();
+                create.allocate(layout.dataStart() + 10 + i, 1);
+                changes.put(number, Inode.create(number, Inode.S_IFREG | 0644, 1, 2, number, 1));
+                create.put(changes.get(number));
+            }
         }
-        disk.commit(create);
+        committer.commit();
         Disk reopened = Disk.open(blocks);
-        for (long number = 2; number < 9; number++) {
+        for (long number : changes.keySet()) {
             assertThat(reopened.inode(number)).isEqualTo(changes.get(number));
-            assertThat(reopened.blockBitmap().get(layout.dataStart() + number)).isTrue();
         }
-        Transaction free = reopened.begin();
-        free.free(5);
-        reopened.inodeBitmap().clear(5);
-        reopened.commit(free);
-        reopened.checkpoint();
-        Disk again = Disk.open(blocks);
-        assertThat(again.inode(5)).isNull();
-        assertThat(again.inode(6)).isEqualTo(changes.get(6L));
-        assertThat(again.inodeBitmap().used()).isEqualTo(2 + 6);
+        for (int i = 0; i < 7; i++) {
+            assertThat(reopened.blockBitmap().get(layout.dataStart() + 10 + i)).isTrue();
+        }
+        Committer again = new Committer(reopened);
+        try (Transaction free = again.begin(4)) {
+            free.free(5);
+        }
+        again.checkpoint();
+        Disk third = Disk.open(blocks);
+        assertThat(third.inode(5)).isNull();
+        assertThat(third.inode(6)).isEqualTo(changes.get(6L));
+        assertThat(third.inodeBitmap().used()).isEqualTo(3 + 6);
     }
 
     @ParameterizedTest
@@ -105,7 +111,7 @@ class DiskTest {
                 continue;
             }
             assertThat(disk.inode(Disk.ROOT_INODE).isDirectory()).isTrue();
-            assertThat(disk.blockBitmap().free()).isEqualTo(disk.layout().dataBlocks());
+            assertThat(disk.blockBitmap().free()).isEqualTo(disk.layout().dataBlocks() - 2);
         }
         assertThat(crashes).isPositive();
     }

@@ -25,19 +25,19 @@ final class MemoryBlocks implements Blocks {
     }
 
     /** From now on, {@code writes} more writes land (the last one torn if asked); then a crash. */
-    void crashAfter(long writes, boolean tear) {
+    synchronized void crashAfter(long writes, boolean tear) {
         crashAfter(writes, tear, null);
     }
 
     /** As {@link #crashAfter(long, boolean)}; with {@code reorder}, unflushed writes scatter. */
-    void crashAfter(long writes, boolean tear, java.util.Random reorder) {
+    synchronized void crashAfter(long writes, boolean tear, java.util.Random reorder) {
         this.writesLeft = writes;
         this.tearLast = tear;
         this.reorder = reorder;
     }
 
     /** The machine is back: writes land again. */
-    void restart() {
+    synchronized void restart() {
         if (writesLeft <= 0 && reorder != null) {
             for (var block : sinceFlush.entrySet()) {
                 var versions = block.getValue();
@@ -48,7 +48,7 @@ final class MemoryBlocks implements Blocks {
         writesLeft = Long.MAX_VALUE;
     }
 
-    boolean crashed() {
+    synchronized boolean crashed() {
         return writesLeft <= 0;
     }
 
@@ -63,7 +63,7 @@ final class MemoryBlocks implements Blocks {
     }
 
     @Override
-    public void read(long block, byte[] into) {
+    public synchronized void read(long block, byte[] into) {
         byte[] stored = blocks[(int) block];
         // (a block never written reads as zeros)
         if (stored == null) {
@@ -74,7 +74,7 @@ final class MemoryBlocks implements Blocks {
     }
 
     @Override
-    public void write(long block, byte[] from) throws IOException {
+    public synchronized void write(long block, byte[] from) throws IOException {
         if (writesLeft <= 0) {
             throw new IOException("crashed");
         }
@@ -94,7 +94,37 @@ final class MemoryBlocks implements Blocks {
     }
 
     @Override
-    public void flush() throws IOException {
+    public synchronized void readBytes(long block, int offset, java.nio.ByteBuffer into) {
+        byte[] one = new byte[blockSizeBytes];
+        for (long b = block; into.hasRemaining(); b++, offset = 0) {
+            read(b, one);
+            int n = Math.min(into.remaining(), blockSizeBytes - offset);
+            into.put(one, offset, n);
+        }
+    }
+
+    @Override
+    public synchronized void writeBytes(long block, int offset, java.nio.ByteBuffer from) throws IOException {
+        byte[] one = new byte[blockSizeBytes];
+        for (long b = block; from.hasRemaining(); b++, offset = 0) {
+            int n = Math.min(from.remaining(), blockSizeBytes - offset);
+            if (n < blockSizeBytes) {
+                read(b, one);
+            }
+            from.get(one, offset, n);
+            write(b, one);
+        }
+    }
+
+    @Override
+    public synchronized void zero(long block, long count) throws IOException {
+        for (long b = block; b < block + count; b++) {
+            write(b, new byte[blockSizeBytes]);
+        }
+    }
+
+    @Override
+    public synchronized void flush() throws IOException {
         if (writesLeft <= 0) {
             throw new IOException("crashed");
         }
