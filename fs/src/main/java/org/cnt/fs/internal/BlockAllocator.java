@@ -113,6 +113,17 @@ final class BlockAllocator {
         }
     }
 
+    /** Sets a block's bit to what the structures say (fsck's repair), in both bitmaps. */
+    void repair(long block, boolean used) {
+        if (used) {
+            stored.set(block);
+            taken.set(block);
+        } else {
+            stored.clear(block);
+            taken.clear(block);
+        }
+    }
+
     /** Free blocks, counting those in quarantine (statfs: they are free, soon usable). */
     long freeBlocks() {
         return stored.free();

@@ -149,6 +149,19 @@ final class Committer {
         }
     }
 
+    /** fsck's repair: a block's or inode's bitmap bit set to what the structures say. */
+    void repairBit(boolean inode, long number, boolean used) {
+        synchronized (blockAllocator) {
+            if (!inode) {
+                blockAllocator.repair(number, used);
+            } else if (used) {
+                disk.inodeBitmap().set(number);
+            } else {
+                disk.inodeBitmap().clear(number);
+            }
+        }
+    }
+
     long freeBlocks() {
         synchronized (blockAllocator) {
             return blockAllocator.freeBlocks();
