@@ -13,6 +13,7 @@ final class MemoryBlocks implements Blocks {
     private final int blockSizeBytes;
     private final byte[][] blocks;
     private long writesLeft = Long.MAX_VALUE;
+    private long writes;
     private boolean tearLast;
     private java.util.Random reorder;
     /** Each block written since the last flush, with its versions since then (oldest first). */
@@ -48,6 +49,11 @@ final class MemoryBlocks implements Blocks {
         writesLeft = Long.MAX_VALUE;
     }
 
+    /** Writes that landed so far. */
+    synchronized long writes() {
+        return writes;
+    }
+
     synchronized boolean crashed() {
         return writesLeft <= 0;
     }
@@ -79,6 +85,7 @@ final class MemoryBlocks implements Blocks {
             throw new IOException("crashed");
         }
         writesLeft--;
+        writes++;
         byte[] copy = new byte[blockSizeBytes];
         int length = writesLeft == 0 && tearLast ? blockSizeBytes / 2 : blockSizeBytes;
         if (length < blockSizeBytes && blocks[(int) block] != null) {
