@@ -25,7 +25,7 @@ class CrashTest {
     @Test
     void aCrashAtAnyWriteLeavesAConsistentFilesystemWithEverySyncedChange() throws Exception {
         String one = System.getProperty("cnt.fs.crashSeed");
-        int seeds = Integer.getInteger("cnt.fs.crashSeeds", 1000);
+        int seeds = Integer.getInteger("cnt.fs.crashSeeds", 1100);
         long first = one != null ? Long.parseLong(one) : new Random().nextInt(1 << 20) * 1000L;
         int crashed = 0;
         for (long seed = first; seed < first + (one != null ? 1 : seeds); seed++) {
