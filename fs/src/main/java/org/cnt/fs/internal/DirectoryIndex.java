@@ -21,6 +21,8 @@ final class DirectoryIndex {
 
     private final Map<String, Slot> entries = new HashMap<>();
     private final List<Integer> largestGap = new ArrayList<>();
+    /** No block before this one has room for the smallest record: where searches start. */
+    private int firstWithRoom;
 
     /** Indexes the directory's blocks, in order. */
     static DirectoryIndex build(List<byte[]> blocks, long firstBlockNumber)
@@ -59,9 +61,14 @@ final class DirectoryIndex {
 
     /** A block with a gap of at least {@code recordBytes}, or -1: the directory must grow. */
     int blockWithRoom(int recordBytes) {
-        for (int b = 0; b < largestGap.size(); b++) {
-            if (largestGap.get(b) >= recordBytes) {
+        int smallest = DirectoryBlock.recordBytes(1);
+        for (int b = firstWithRoom; b < largestGap.size(); b++) {
+            int gap = largestGap.get(b);
+            if (gap >= recordBytes) {
                 return b;
+            }
+            if (b == firstWithRoom && gap < smallest) {
+                firstWithRoom = b + 1;
             }
         }
         return -1;
@@ -88,5 +95,6 @@ final class DirectoryIndex {
 
     private void refresh(int block, byte[] blockImage) {
         largestGap.set(block, DirectoryBlock.largestGap(blockImage));
+        firstWithRoom = Math.min(firstWithRoom, block);
     }
 }
