@@ -12,7 +12,8 @@ import picocli.CommandLine.ScopeType;
         description = "CNT: a decentralized read/write cloud drive on a storage chain.",
         subcommands = {NodeCommand.class, WalletCommand.class, VolumeCommand.class,
             FarmerCommand.class, BenchCommand.class, MountCommand.class, DevnetCommand.class,
-            UmountCommand.class, CommandLine.HelpCommand.class})
+            UmountCommand.class, MkfsCommand.class, FsckCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
 
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",

@@ -5,12 +5,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.cnt.blockdev.VolumeConfig;
-import org.cnt.blockdev.VolumeInUseException;
 import org.cnt.blockdev.internal.OpenVolume;
 import org.cnt.chain.api.Views;
-import org.cnt.chain.crypto.KeyPair;
-import org.cnt.chain.types.ChainParams;
 import org.cryptomator.jfuse.api.Fuse;
 import org.cryptomator.jfuse.api.FuseBuilder;
 import org.cryptomator.jfuse.api.FuseMountFailedException;
@@ -44,17 +40,8 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "--volume", required = true, paramLabel = "NAME", description = "id or name")
     String volumeName;
 
-    @Option(names = "--cache-size", paramLabel = "SIZE", defaultValue = "1G",
-            description = "the write-back cache on disk (default: ${DEFAULT-VALUE})")
-    String cacheSize;
-
-    @Option(names = "--read-cache", paramLabel = "SIZE", defaultValue = "256M",
-            description = "clean pages kept in memory (default: ${DEFAULT-VALUE})")
-    String readCache;
-
-    @Option(names = "--force", description = "take over a volume whose last client vanished "
-            + "(only once its session lease ran out)")
-    boolean force;
+    @Mixin
+    VolumeAccess access;
 
     @Override
     public Integer call() throws Exception {
@@ -65,21 +52,9 @@ final class MountCommand implements Callable<Integer> {
         Context context = common.context();
         Path target = Mountpoint.check(mountpoint, context.home(), common.out());
         FuseBuilder builder = fuseBuilder();
-        KeyPair key = context.key();
-        Views.Volume volume = VolumeCommand.find(context.node(), key.address(), volumeName);
-        long cacheBytes = Sizes.parseBytes(cacheSize, ChainParams.MB);
-        long readCacheBytes = Sizes.parseBytes(readCache, ChainParams.MB);
-        Path cacheDir = context.home().resolve("cache").resolve(Long.toString(volume.id()));
-        OpenVolume device;
-        try {
-            device = OpenVolume.open(new VolumeConfig(context.nodeUrl(), key, volume.id(),
-                    cacheDir, cacheBytes, readCacheBytes, force, VolumeConfig.thisClient()));
-        } catch (VolumeInUseException e) {
-            throw new CliException(e.getMessage());
-        } catch (java.io.IOException e) {
-            throw new CliException("could not open volume " + volume.id() + ": "
-                    + e.getMessage());
-        }
+        Views.Volume volume = VolumeCommand.find(context.node(), context.key().address(),
+                volumeName);
+        OpenVolume device = access.open(context, Long.toString(volume.id()));
         CountDownLatch unmounted = new CountDownLatch(1);
         Fuse fuse = builder.build(new RawDiskFs(device, builder.errno(), unmounted::countDown));
         AtomicBoolean closed = new AtomicBoolean();

@@ -74,6 +74,20 @@ class RawMountIT {
             assertThat(cnt.run("umount", raw.toString()).code()).isZero();
             assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
+            // The CNT file system on another volume: made, not made twice, checked clean.
+            assertThat(cnt.run("volume", "create", "--size", "64M", "--days", "30", "--name",
+                    "files").code()).isZero();
+            CntProcesses.Result mkfs = cnt.run("mkfs", "files");
+            assertThat(mkfs.code()).as(mkfs.err()).isZero();
+            assertThat(mkfs.out()).contains("made a CNT file system on volume files");
+            CntProcesses.Result twice = cnt.run("mkfs", "files");
+            assertThat(twice.code()).isOne();
+            assertThat(twice.err()).contains("already holds a CNT file system")
+                    .doesNotContain("Exception");
+            CntProcesses.Result cntFsck = cnt.run("fsck", "files");
+            assertThat(cntFsck.code()).as(cntFsck.out() + cntFsck.err()).isZero();
+            assertThat(cntFsck.out()).contains("volume files: clean (0 files, 1 directories");
+
             assertThat(cnt.run("devnet", "down").out()).contains("devnet stopped");
             assertThat(cnt.run("devnet", "status").out()).contains("the devnet is down");
         } finally {

@@ -24,6 +24,16 @@ public final class Fsck {
         return run(new DeviceBlocks(device, Disk.blockSizeOf(device)), repair);
     }
 
+    /** Whether the device holds a CNT filesystem (a sound superblock or copy of one). */
+    public static boolean holdsFilesystem(BlockDevice device) throws IOException {
+        try {
+            Disk.blockSizeOf(device);
+            return true;
+        } catch (org.cnt.fs.CorruptFilesystemException none) {
+            return false;
+        }
+    }
+
     static FsckReport run(Blocks blocks, boolean repair) throws IOException {
         FsOptions options = FsOptions.DEFAULTS.withCommitIntervalMs(0).withReadOnly(!repair);
         List<String> repaired = new ArrayList<>();

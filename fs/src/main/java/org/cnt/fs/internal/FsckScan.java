@@ -161,7 +161,9 @@ final class FsckScan {
                 }
                 continue;
             }
-            directories++;
+            if (dir != Disk.ORPHAN_INODE) {
+                directories++;
+            }
             for (DirEntry entry : Directory.list(state, node, 0, Integer.MAX_VALUE)) {
                 String name = entry.name();
                 if (name.equals(".") || name.equals("..")) {

@@ -40,7 +40,7 @@ class FsckTest {
         FsckReport busy = Fsck.run(busy().blocks, false);
         assertThat(busy.problems()).isEmpty();
         assertThat(busy.files()).isEqualTo(29 + 1 + 1);
-        assertThat(busy.directories()).isEqualTo(4);
+        assertThat(busy.directories()).isEqualTo(3);
     }
 
     @Test
