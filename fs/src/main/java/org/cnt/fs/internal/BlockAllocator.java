@@ -132,8 +132,4 @@ final class BlockAllocator {
     long quarantinedBlocks() {
         return quarantinedBlocks;
     }
-
-    boolean isAllocated(long block) {
-        return stored.get(block);
-    }
 }

@@ -274,10 +274,6 @@ final class Committer {
         }
     }
 
-    long runningId() {
-        return runningId;
-    }
-
     Disk disk() {
         return disk;
     }

@@ -97,6 +97,8 @@ final class Directory {
             directory.index.grew(image);
             result = directory.tree.store(transaction, inode.withSize(
                     inode.sizeBytes() + state.blockSizeBytes()));
+            // The cache counts a directory by its entries: recount it a block at a time.
+            state.reweigh(directory, directory.weight() - DirectoryBlock.MAX_NAME_BYTES);
         }
         byte[] image = transaction.block(physical(inode.number(), directory.tree, b));
         int offset = DirectoryBlock.insert(image, bytes, target, type);

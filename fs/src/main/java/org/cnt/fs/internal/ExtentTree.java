@@ -312,12 +312,4 @@ final class ExtentTree {
         transaction.fresh(block);
         return block;
     }
-
-    int depth() {
-        return depth;
-    }
-
-    int blockSizeBytes() {
-        return blockSizeBytes;
-    }
 }

@@ -2,10 +2,8 @@ package org.cnt.fs.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.cnt.fs.FsClock;
 import org.cnt.fs.FsError;
@@ -171,12 +169,6 @@ final class FsState {
             }
         }
         throw last;
-    }
-
-    List<Long> cachedNodes() {
-        synchronized (cacheLock) {
-            return new ArrayList<>(nodes.keySet());
-        }
     }
 
     void checkWritable() throws FsException {

@@ -1,7 +1,6 @@
 package org.cnt.fs.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -260,9 +259,5 @@ final class FsckScan {
                     + blocksUsedButFree.getFirst() + ", of inode "
                     + owner.get(blocksUsedButFree.getFirst()) + ")");
         }
-    }
-
-    static String describe(byte[] name) {
-        return new String(name, StandardCharsets.UTF_8);
     }
 }

@@ -483,15 +483,42 @@ class FilesystemTest {
                 }
             }));
         }
+        // Directories moving back and forth between two parents while files are made in them
+        // and in the parents: the rename lock and the lock order must never deadlock.
+        long movingA = t.fs.mkdir(OWNER, dirs[0], "moving", 0755).inode();
+        for (int m = 0; m < 2; m++) {
+            int mover = m;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < 100; i++) {
+                        long from = dirs[i % 2];
+                        long to = dirs[(i + 1) % 2];
+                        try {
+                            t.fs.rename(OWNER, from, "moving", to, "moving", 0);
+                        } catch (FsException raced) {
+                            assertThat(raced.error()).isEqualTo(FsError.ENOENT);
+                        }
+                        try {
+                            t.fs.create(OWNER, movingA, "m" + mover + "-" + i, 0644);
+                        } catch (FsException raced) {
+                            throw new AssertionError(raced);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
         for (Thread thread : threads) {
             thread.join();
         }
         assertThat(failures).isEmpty();
+        assertThat(t.fs.readdir(OWNER, movingA, 0, 1000)).hasSize(2 + 200);
         t.reopen();
         int files = 0;
         for (long dir : dirs) {
             for (DirEntry entry : t.fs.readdir(OWNER, dir, 0, 1000)) {
-                if (!entry.name().startsWith(".")) {
+                if (entry.name().startsWith("w")) {
                     assertThat(t.read(entry.inode(), 0, 100)).isEqualTo(entry.name());
                     files++;
                 }

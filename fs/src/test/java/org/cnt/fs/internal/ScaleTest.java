@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * record, not asserted (this machine is shared; {@code cnt bench fs} measures them).
  */
 class ScaleTest {
-    private static final int FILES = 100_000;
+    private static final int FILES = Integer.getInteger("cnt.fs.scaleFiles", 100_000);
 
     @Test
     void oneHundredThousandFilesInOneDirectory() throws Exception {
