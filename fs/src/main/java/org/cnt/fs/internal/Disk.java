@@ -112,6 +112,11 @@ final class Disk {
         return new Disk(blocks, superblock, journal, blockBitmap, inodeBitmap);
     }
 
+    /** The layout the superblock (or its copy) names, without opening anything else. */
+    static Layout layoutOf(Blocks blocks) throws IOException {
+        return readSuperblock(blocks).layout();
+    }
+
     private static Superblock readSuperblock(Blocks blocks) throws IOException {
         byte[] block = new byte[blocks.blockSizeBytes()];
         blocks.read(0, block);

@@ -37,6 +37,17 @@ public final class Fsck {
     static FsckReport run(Blocks blocks, boolean repair) throws IOException {
         FsOptions options = FsOptions.DEFAULTS.withCommitIntervalMs(0).withReadOnly(!repair);
         List<String> repaired = new ArrayList<>();
+        try {
+            CntFilesystem.open(blocks, options.withReadOnly(true)).close();
+        } catch (DamagedJournalException e) {
+            if (!repair) {
+                return new FsckReport(List.of("the journal is damaged (" + e.getMessage()
+                        + "); --repair resets it, losing the changes it held"), repaired, 0, 0,
+                        0);
+            }
+            Journal.format(blocks, Disk.layoutOf(blocks));
+            repaired.add("reset the damaged journal (the changes it held are lost)");
+        }
         try (CntFilesystem fs = CntFilesystem.open(blocks, options)) {
             FsckScan scan = new FsckScan(fs.state()).run();
             if (!repair || scan.problems.isEmpty()) {

@@ -203,7 +203,7 @@ final class Journal {
             }
         }
         if (bestSeq < 0) {
-            throw new CorruptFilesystemException("both journal headers are damaged");
+            throw new DamagedJournalException("both journal headers are damaged");
         }
         nextSeq = tailSeq;
         headOffset = tailOffset;

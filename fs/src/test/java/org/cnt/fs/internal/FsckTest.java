@@ -137,4 +137,23 @@ class FsckTest {
         assertThat(repaired.problems()).as("shared blocks are left for the user")
                 .allMatch(p -> p.contains("claimed by inode"));
     }
+
+    @Test
+    void aDamagedJournalIsNamedAndResetOnRepair() throws Exception {
+        TestFs t = busy();
+        Layout layout = Disk.layoutOf(t.blocks);
+        byte[] garbage = new byte[512];
+        new java.util.Random(3).nextBytes(garbage);
+        t.blocks.write(layout.journalStart(), garbage);
+        t.blocks.write(layout.journalStart() + 1, garbage);
+        FsckReport found = Fsck.run(t.blocks, false);
+        assertThat(found.problems()).singleElement().asString()
+                .contains("the journal is damaged");
+        FsckReport repaired = Fsck.run(t.blocks, true);
+        assertThat(repaired.problems()).isEmpty();
+        assertThat(repaired.repaired()).containsExactly("reset the damaged journal (the changes "
+                + "it held are lost)");
+        t.fs = t.open(false);
+        assertThat(t.fs.lookup(OWNER, ROOT, "hard").nlink()).isEqualTo(2);
+    }
 }
