@@ -48,16 +48,19 @@ public final class Fsck {
             Journal.format(blocks, Disk.layoutOf(blocks));
             repaired.add("reset the damaged journal (the changes it held are lost)");
         }
-        try (CntFilesystem fs = CntFilesystem.open(blocks, options)) {
-            FsckScan scan = new FsckScan(fs.state()).run();
-            if (!repair || scan.problems.isEmpty()) {
-                return report(scan, repaired);
+        // A fix can show what it hid (a lost directory's children): a few rounds at most.
+        for (int round = 0; round < 3; round++) {
+            try (CntFilesystem fs = CntFilesystem.open(blocks, options)) {
+                FsckScan scan = new FsckScan(fs.state()).run();
+                if (!repair || scan.problems.isEmpty()) {
+                    return report(scan, repaired);
+                }
+                new Repair(fs, repaired).apply(scan);
             }
-            new Repair(fs, repaired).apply(scan);
-        }
-        try (CntFilesystem fs = CntFilesystem.open(blocks, options)) {
-            FsckScan scan = new FsckScan(fs.state()).run();
-            new Repair(fs, repaired).bitmaps(scan);
+            try (CntFilesystem fs = CntFilesystem.open(blocks, options)) {
+                FsckScan scan = new FsckScan(fs.state()).run();
+                new Repair(fs, repaired).bitmaps(scan);
+            }
         }
         try (CntFilesystem fs = CntFilesystem.open(blocks, options.withReadOnly(true))) {
             return report(new FsckScan(fs.state()).run(), repaired);
@@ -65,7 +68,8 @@ public final class Fsck {
     }
 
     private static FsckReport report(FsckScan scan, List<String> repaired) {
-        return new FsckReport(scan.problems, repaired, scan.files, scan.directories,
+        return new FsckReport(scan.problems, repaired.stream().distinct().toList(), scan.files,
+                scan.directories,
                 scan.usedBlocks);
     }
 

@@ -63,10 +63,16 @@ final class FsckScan {
 
     private void readInodes() throws IOException {
         Bitmap inodeBitmap = state.committer.disk().inodeBitmap();
+        int perBlock = layout.blockSizeBytes() / Layout.INODE_BYTES;
+        byte[] table = new byte[layout.blockSizeBytes()];
         for (long n = 1; n < layout.inodeCount(); n++) {
+            if (n == 1 || n % perBlock == 0) {
+                state.readMeta(Disk.inodeBlock(layout, n), table);
+            }
             Inode inode;
             try {
-                inode = state.rawInode(n);
+                inode = Inode.readFrom(java.nio.ByteBuffer.wrap(table)
+                        .position(Disk.inodeOffset(layout, n)), n);
             } catch (CorruptFilesystemException e) {
                 damaged.add(n);
                 problems.add("inode " + n + " is damaged (" + e.getMessage() + ")");
