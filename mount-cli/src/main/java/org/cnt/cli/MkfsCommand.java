@@ -43,8 +43,8 @@ final class MkfsCommand implements Callable<Integer> {
                 throw new CliException("volume " + volume + " already holds a CNT file system; "
                         + "add --overwrite to replace it and lose what is on it");
             }
-            Caller owner = Caller.of((int) new com.sun.security.auth.module.UnixSystem().getUid(),
-                    (int) new com.sun.security.auth.module.UnixSystem().getGid());
+            ProcessOwner process = ProcessOwner.current();
+            Caller owner = Caller.of(process.uid(), process.gid());
             try {
                 CntFilesystem.format(device, blockSize, owner, FsClock.SYSTEM.nowNs());
             } catch (IllegalArgumentException tooSmall) {

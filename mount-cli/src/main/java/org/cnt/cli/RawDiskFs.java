@@ -2,8 +2,6 @@ package org.cnt.cli;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import org.cnt.blockdev.BlockDevice;
@@ -45,17 +43,9 @@ final class RawDiskFs implements FuseOperations {
         this.device = device;
         this.errno = errno;
         this.onDestroy = onDestroy;
-        this.uid = owner("unix:uid");
-        this.gid = owner("unix:gid");
-    }
-
-    private static int owner(String attribute) {
-        try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), attribute);
-        } catch (IOException | UnsupportedOperationException e) {
-            // No /proc or unix attributes (not Linux): the image is shown as root's.
-            return 0;
-        }
+        ProcessOwner owner = ProcessOwner.current();
+        this.uid = owner.uid();
+        this.gid = owner.gid();
     }
 
     @Override
