@@ -60,8 +60,14 @@ public interface Filesystem extends AutoCloseable {
 
     String readlink(long inode) throws IOException;
 
-    /** Checks that {@code caller} may open the file for {@code access} (R_OK | W_OK). */
+    /**
+     * Checks that {@code caller} may open the file for {@code access} (R_OK | W_OK) and counts
+     * it open: a file unlinked while open keeps its data until the last {@link #release}.
+     */
     void open(Caller caller, long inode, int access) throws IOException;
+
+    /** Closes what one {@link #open} opened; the last close of an unlinked file frees it. */
+    void release(long inode) throws IOException;
 
     /** Checks {@code access} (R_OK | W_OK | X_OK) as access(2) does; 0 checks existence. */
     void access(Caller caller, long inode, int access) throws IOException;

@@ -34,6 +34,7 @@ public final class CntFilesystem implements Filesystem {
     private final Namespace namespace;
     private final Reclaimer reclaimer;
     private final Xattrs xattrs;
+    private final OpenFiles openFiles = new OpenFiles();
     private final ScheduledExecutorService committerThread;
     private volatile boolean closed;
 
@@ -44,7 +45,7 @@ public final class CntFilesystem implements Filesystem {
         this.data = new FileData(state, blocks);
         Orphans orphans = new Orphans(state);
         this.reclaimer = new Reclaimer(state, data, orphans);
-        this.namespace = new Namespace(state, orphans, reclaimer);
+        this.namespace = new Namespace(state, orphans, reclaimer, openFiles);
         this.xattrs = new Xattrs(state);
         this.committerThread = options.commitIntervalMs() > 0 && !options.readOnly()
                 ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
@@ -223,6 +224,14 @@ public final class CntFilesystem implements Filesystem {
                 state.checkWritable();
             }
             Permissions.check(caller, inode, access & (R_OK | W_OK), "open");
+            openFiles.opened(number);
+        }
+    }
+
+    @Override
+    public void release(long number) throws IOException {
+        if (openFiles.released(number)) {
+            reclaimer.finish(number);
         }
     }
 

@@ -24,10 +24,12 @@ final class Namespace {
     private final Orphans orphans;
     private final Reclaimer reclaimer;
     private final ReentrantLock renameLock = new ReentrantLock();
+    private final OpenFiles openFiles;
     private final java.util.concurrent.atomic.AtomicInteger generations;
 
-    Namespace(FsState state, Orphans orphans, Reclaimer reclaimer) {
+    Namespace(FsState state, Orphans orphans, Reclaimer reclaimer, OpenFiles openFiles) {
         this.state = state;
+        this.openFiles = openFiles;
         this.orphans = orphans;
         this.reclaimer = reclaimer;
         this.generations = new java.util.concurrent.atomic.AtomicInteger((int) state.now());
@@ -303,7 +305,8 @@ final class Namespace {
 
     /**
      * Takes a link from {@code inode} (a directory loses both its links); when none is left the
-     * inode goes to the orphans. Returns its number then, for {@link Reclaimer#finish}, else 0.
+     * inode goes to the orphans. Returns its number then, for {@link Reclaimer#finish}, else 0
+     * (also when it is open: the last release frees it).
      */
     private long drop(Transaction transaction, Inode inode, long now) throws IOException {
         int nlink = inode.isDirectory() ? 0 : inode.nlink() - 1;
@@ -315,7 +318,7 @@ final class Namespace {
             return 0;
         }
         orphans.add(transaction, inode.number());
-        return inode.number();
+        return openFiles.deferFree(inode.number()) ? 0 : inode.number();
     }
 
     void rename(Caller caller, long fromDirectory, String fromName, long toDirectory,

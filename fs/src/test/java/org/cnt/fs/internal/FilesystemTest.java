@@ -153,6 +153,38 @@ class FilesystemTest {
     }
 
     @Test
+    void aFileUnlinkedWhileOpenKeepsItsDataUntilTheLastRelease() throws Exception {
+        TestFs t = new TestFs(512, 8192);
+        long file = t.fs.create(OWNER, ROOT, "tmp", 0644).inode();
+        t.fs.open(OWNER, file, Filesystem.R_OK | Filesystem.W_OK);
+        t.fs.open(OWNER, file, Filesystem.R_OK);
+        t.fs.write(file, 0, ByteBuffer.wrap(new byte[5000]));
+        long free = t.fs.statfs().freeBlocks();
+        t.fs.unlink(OWNER, ROOT, "tmp");
+        assertErrno(FsError.ENOENT, () -> t.fs.lookup(OWNER, ROOT, "tmp"));
+        t.fs.write(file, 5000, bytes("still writable"));
+        assertThat(t.read(file, 5000, 14)).isEqualTo("still writable");
+        assertThat(t.fs.getattr(file).nlink()).isZero();
+        t.fs.release(file);
+        assertThat(t.fs.getattr(file).sizeBytes()).isEqualTo(5014);
+        t.fs.release(file);
+        assertErrno(FsError.ENOENT, () -> t.fs.getattr(file));
+        t.fs.sync();
+        assertThat(t.fs.statfs().freeBlocks()).isGreaterThanOrEqualTo(free);
+
+        // Still open at a crash: the next open of the file system frees it.
+        long other = t.fs.create(OWNER, ROOT, "other", 0644).inode();
+        t.fs.write(other, 0, ByteBuffer.wrap(new byte[3000]));
+        t.fs.open(OWNER, other, Filesystem.R_OK);
+        t.fs.unlink(OWNER, ROOT, "other");
+        t.fs.sync();
+        t.fs = t.open(false);
+        assertErrno(FsError.ENOENT, () -> t.fs.getattr(other));
+        t.fs.close();
+        assertThat(Fsck.run(t.blocks, false).problems()).isEmpty();
+    }
+
+    @Test
     void renameReplacesMovesDirectoriesAndHonoursItsFlags() throws Exception {
         TestFs t = new TestFs(512, 8192);
         long a = t.fs.mkdir(OWNER, ROOT, "a", 0755).inode();
