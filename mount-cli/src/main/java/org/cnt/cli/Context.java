@@ -35,6 +35,12 @@ record Context(Path homeOption, String nodeOption, String walletOption, Path pas
         return devnet != null ? devnet : DEFAULT_NODE;
     }
 
+    /** Whether the user named a network (--node or $CNT_NODE); else the devnet is meant. */
+    boolean networkConfigured() {
+        String env = System.getenv("CNT_NODE");
+        return nodeOption != null || env != null && !env.isBlank();
+    }
+
     NodeClient node() {
         return new NodeClient(nodeUrl());
     }

@@ -68,9 +68,10 @@ final class DevnetCommand {
             if (farmers < 4) {
                 throw new CliException("a copy group has 4 members: run at least 4 farmers");
             }
-            Address wallet = defaultWallet(context);
+            Address wallet = defaultWallet(context, common.out());
             if (detach) {
-                return detach(context, devnet);
+                startDetached(context, common.out(), farmers, farmerCapacity, chunkSize, port);
+                return 0;
             }
             Devnet.Shape wanted = new Devnet.Shape(farmers,
                     Sizes.parseBytes(farmerCapacity, ChainParams.MB), port, List.of(),
@@ -90,51 +91,49 @@ final class DevnetCommand {
             return 0;
         }
 
-        /** Creates the default wallet on first use: the devnet's genesis funds it. */
-        private Address defaultWallet(Context context) throws Exception {
-            Path file = context.home().resolve("keys").resolve("default.json");
-            if (!Files.exists(file)) {
-                KeyFile.write(file, KeyPair.generate(), null, 0);
-                common.out().println("created the default wallet in " + file);
-            }
-            return KeyFile.address(file);
-        }
+    }
 
-        /** Runs {@code cnt devnet up} as a child process and waits until it serves. */
-        private int detach(Context context, Devnet devnet) throws Exception {
-            Files.createDirectories(devnet.root());
-            List<String> command = new ArrayList<>();
-            command.add(ProcessHandle.current().info().command().orElse("java"));
-            command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean()
-                    .getInputArguments());
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(Main.class.getName());
-            command.addAll(List.of("--home", context.home().toString(), "devnet", "up",
-                    "--farmers", Integer.toString(farmers), "--farmer-capacity", farmerCapacity,
-                    "--chunk-size", chunkSize, "--port", Integer.toString(port)));
-            Process child = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(devnet.logFile().toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-            long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
-            while (System.currentTimeMillis() < deadline) {
-                if (!child.isAlive()) {
-                    throw new CliException("the devnet did not start; see " + devnet.logFile());
-                }
-                String url = Devnet.nodeUrl(context.home());
-                if (url != null && ready(new NodeClient(url), farmers)) {
-                    common.out().println("devnet up in the background (pid " + child.pid()
-                            + "): node " + url + ", " + farmers + " farmers; log "
-                            + devnet.logFile());
-                    return 0;
-                }
-                TimeUnit.MILLISECONDS.sleep(200);
-            }
-            child.destroy();
-            throw new CliException("the devnet did not become ready in "
-                    + READY_TIMEOUT_MS / 1000 + " s; see " + devnet.logFile());
+    /** Creates the default wallet on first use: the devnet's genesis funds it. */
+    static Address defaultWallet(Context context, java.io.PrintWriter out) throws Exception {
+        Path file = context.home().resolve("keys").resolve("default.json");
+        if (!Files.exists(file)) {
+            KeyFile.write(file, KeyPair.generate(), null, 0);
+            out.println("created the default wallet in " + file);
         }
+        return KeyFile.address(file);
+    }
+
+    /** Runs {@code cnt devnet up} as a child process and waits until it serves. */
+    static void startDetached(Context context, java.io.PrintWriter out, int farmers,
+                              String farmerCapacity, String chunkSize, int port)
+            throws Exception {
+        Devnet devnet = new Devnet(context.home());
+        Files.createDirectories(devnet.root());
+        List<String> command = SelfCommand.with(List.of("--home", context.home().toString(),
+                "devnet", "up", "--farmers", Integer.toString(farmers), "--farmer-capacity",
+                farmerCapacity, "--chunk-size", chunkSize, "--port", Integer.toString(port)));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(devnet.logFile().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            if (!child.isAlive()) {
+                throw new CliException("the devnet did not start; see " + devnet.logFile());
+            }
+            String url = Devnet.nodeUrl(context.home());
+            if (url != null && ready(new NodeClient(url), farmers)) {
+                out.println("devnet up in the background (pid " + child.pid()
+                        + "): node " + url + ", " + farmers + " farmers; log "
+                        + devnet.logFile());
+                out.flush();
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        child.destroy();
+        throw new CliException("the devnet did not become ready in "
+                + READY_TIMEOUT_MS / 1000 + " s; see " + devnet.logFile());
     }
 
     /** Every farmer registered and the node serving: volumes can be rented. */

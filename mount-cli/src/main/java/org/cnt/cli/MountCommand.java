@@ -1,15 +1,26 @@
 package org.cnt.cli;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.cnt.blockdev.internal.OpenVolume;
+import org.cnt.chain.api.NodeClient;
 import org.cnt.chain.api.Views;
+import org.cnt.chain.crypto.KeyPair;
+import org.cnt.fs.Caller;
+import org.cnt.fs.CorruptFilesystemException;
+import org.cnt.fs.FsClock;
+import org.cnt.fs.FsOptions;
+import org.cnt.fs.fuse.FuseAdapter;
+import org.cnt.fs.fuse.FuseContext;
+import org.cnt.fs.internal.CntFilesystem;
+import org.cnt.fs.internal.Fsck;
 import org.cryptomator.jfuse.api.Fuse;
 import org.cryptomator.jfuse.api.FuseBuilder;
-import org.cryptomator.jfuse.api.FuseMountFailedException;
+import org.cryptomator.jfuse.api.FuseOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -18,15 +29,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cnt mount --raw}: a volume as one file, {@code MOUNTPOINT/disk.img}, in the foreground
- * until it is unmounted ({@code cnt umount}, {@code fusermount3 -u}, Ctrl-C or SIGTERM), which
- * flushes every write to the farmers and closes the session before the process ends.
+ * {@code cnt mount MOUNTPOINT}: the volume's CNT file system on FUSE, in the foreground until it
+ * is unmounted ({@code cnt umount}, {@code fusermount3 -u}, Ctrl-C or SIGTERM), which commits
+ * the journal, flushes every write to the farmers and closes the session before the process
+ * ends. With nothing configured it starts the devnet, rents a default volume and formats it.
+ * With {@code --raw} the volume appears as one file, {@code MOUNTPOINT/disk.img}.
  */
-@Command(name = "mount", description = {"Mount a volume.",
-    "With --raw the volume appears as one file, MOUNTPOINT/disk.img, to put any file system on "
-        + "(mkfs.ext4, then fuse2fs or a loop device)."})
+@Command(name = "mount", description = {"Mount a volume's file system.",
+    "With nothing configured: starts the devnet, rents a 1 GiB volume for 30 days (the price is "
+        + "printed first), formats it and mounts it.",
+    "With --raw the volume appears as one file, MOUNTPOINT/disk.img, to put any file system on."})
 final class MountCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(MountCommand.class);
+    /** Bytes at the start of a volume that must be zero for it to count as empty. */
+    private static final int EMPTY_PROBE_BYTES = 1 << 20;
 
     @Mixin
     Common common;
@@ -37,76 +53,146 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "expose the volume as MOUNTPOINT/disk.img")
     boolean raw;
 
-    @Option(names = "--volume", required = true, paramLabel = "NAME", description = "id or name")
+    @Option(names = "--volume", paramLabel = "NAME", description = "id or name (default: the "
+            + "wallet's volume named 'default', or its only one)")
     String volumeName;
 
     @Mixin
     VolumeAccess access;
 
+    @Option(names = "--read-only", description = "mount read-only")
+    boolean readOnly;
+
+    @Option(names = "--format", description = "make a CNT file system on an empty volume "
+            + "without asking")
+    boolean format;
+
+    @Option(names = "-o", paramLabel = "OPTION", description = "a FUSE mount option, passed "
+            + "through (repeatable), e.g. -o allow_other")
+    List<String> fuseOptions = new ArrayList<>();
+
+    @Option(names = "--daemon", description = "mount in the background and return once mounted")
+    boolean daemon;
+
     @Override
     public Integer call() throws Exception {
-        if (!raw) {
-            throw new CliException("only raw volumes can be mounted so far: add --raw to get "
-                    + "MOUNTPOINT/disk.img (the CNT file system comes next)");
-        }
         Context context = common.context();
         Path target = Mountpoint.check(mountpoint, context.home(), common.out());
         FuseBuilder builder = fuseBuilder();
-        Views.Volume volume = VolumeCommand.find(context.node(), context.key().address(),
-                volumeName);
+        if (daemon) {
+            return MountDaemon.start(common, context, target);
+        }
+        boolean devnet = !context.networkConfigured();
+        if (devnet && Devnet.nodeUrl(context.home()) == null) {
+            common.out().println("no network configured: starting the devnet (stop it with "
+                    + "'cnt devnet down')");
+            DevnetCommand.defaultWallet(context, common.out());
+            DevnetCommand.startDetached(context, common.out(), 4, "2G", "64M", 7070);
+        }
+        NodeClient node = context.node();
+        node.status();
+        KeyPair key = context.key();
+        Views.Volume volume = volumeName != null
+                ? VolumeCommand.find(node, key.address(), volumeName)
+                : DefaultVolume.choose(node, key, context.walletName(), devnet, common.out());
+        DefaultVolume.requireLease(node, volume);
+        String name = volume.name().isEmpty() ? Long.toString(volume.id()) : volume.name();
         OpenVolume device = access.open(context, Long.toString(volume.id()));
-        CountDownLatch unmounted = new CountDownLatch(1);
-        Fuse fuse = builder.build(new RawDiskFs(device, builder.errno(), unmounted::countDown));
-        AtomicBoolean closed = new AtomicBoolean();
-        Runnable shutdown = () -> {
-            if (closed.compareAndSet(false, true)) {
-                close(fuse, device, target);
+        MountSession session;
+        FuseOperations operations;
+        List<String> options = new ArrayList<>(List.of("-oauto_unmount", "-osubtype=cnt"));
+        try {
+            if (raw) {
+                session = new MountSession(context.home(), target, volume.id(), List.of(device));
+                operations = new RawDiskFs(device, builder.errno(), session.destroyed::countDown);
+                options.add("-ofsname=cnt-volume-" + volume.id());
+            } else {
+                CntFilesystem fs = openFilesystem(device, name, devnet);
+                session = new MountSession(context.home(), target, volume.id(),
+                        List.of(fs, device));
+                operations = new FuseAdapter(fs, new FuseContext(Path.of(libfuse()))::caller,
+                        builder.errno(), session.destroyed::countDown);
+                options.addAll(fileSystemOptions(name));
             }
-        };
-        try {
-            fuse.mount("cnt", target, "-oauto_unmount", "-ofsname=cnt-volume-" + volume.id(),
-                    "-osubtype=cnt");
-        } catch (FuseMountFailedException e) {
+        } catch (Exception e) {
             device.close();
-            throw new CliException("could not mount on " + target + ": " + e.getMessage());
+            throw e;
         }
-        MountRecord.write(context.home(), target, ProcessHandle.current().pid(), volume.id());
-        Thread hook = new Thread(shutdown, "unmount");
-        Runtime.getRuntime().addShutdownHook(hook);
-        common.out().printf("volume %d (%s) mounted: %s (%s); unmount with 'cnt umount %s'%n",
-                volume.id(), volume.name(), target.resolve(RawDiskFs.IMAGE),
-                Output.bytes(device.sizeBytes()), target);
-        common.out().flush();
-        // libfuse calls destroy only when the session is torn down, not when the kernel lets go
-        // of the mount (fusermount3 -u): the mount table says that.
-        while (!unmounted.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)
-                && Mountpoint.isMounted(target)) {
-            // still mounted
-        }
-        shutdown.run();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // Already shutting down (SIGTERM): the hook ran the same close.
-        }
-        MountRecord.remove(context.home(), target);
+        fuseOptions.forEach(option -> options.add("-o" + option));
+        session.run(builder, operations, options, () -> {
+            common.out().printf("volume %s mounted on %s (%s%s); unmount with 'cnt umount %s'%n",
+                    name, raw ? target.resolve(RawDiskFs.IMAGE) : target,
+                    Output.bytes(device.sizeBytes()), readOnly ? ", read-only" : "", target);
+            common.out().flush();
+        });
         return 0;
     }
 
-    /** Unmounts if still mounted, then flushes and ends the session. */
-    private static void close(Fuse fuse, OpenVolume device, Path target) {
-        try {
-            fuse.close();
-        } catch (Exception e) {
-            log.warn("unmounting {}: {}", target, e.toString());
+    private List<String> fileSystemOptions(String name) {
+        // Timeouts, inode numbers and unlink-while-open are set in init (FuseAdapter).
+        List<String> options = new ArrayList<>(List.of("-ofsname=cnt:" + name,
+                "-odefault_permissions"));
+        if (ProcessOwner.current().uid() == 0) {
+            // A mount by root serves every user, as a system disk does (the kernel checks
+            // each one's permissions against the files' modes).
+            options.add("-oallow_other");
+        }
+        if (readOnly) {
+            options.add("-oro");
+        }
+        return options;
+    }
+
+    /** The volume's file system, made first when the volume is empty and that is wanted. */
+    private CntFilesystem openFilesystem(OpenVolume device, String name, boolean devnet)
+            throws Exception {
+        if (!Fsck.holdsFilesystem(device)) {
+            if (!isEmpty(device)) {
+                throw new CliException("volume " + name + " holds something that is not a CNT "
+                        + "file system (a raw disk image?): mount it with --raw, or replace it "
+                        + "with 'cnt mkfs " + name + " --overwrite'");
+            }
+            if (readOnly) {
+                throw new CliException("volume " + name + " is empty: there is no file system "
+                        + "to mount read-only");
+            }
+            if (!devnet && !format && !confirmFormat(name)) {
+                throw new CliException("volume " + name + " is empty: add --format to make a "
+                        + "CNT file system on it (or run 'cnt mkfs " + name + "')");
+            }
+            ProcessOwner owner = ProcessOwner.current();
+            CntFilesystem.format(device, CntFilesystem.DEFAULT_BLOCK_BYTES,
+                    Caller.of(owner.uid(), owner.gid()), FsClock.SYSTEM.nowNs());
+            common.out().println("made a CNT file system on volume " + name);
         }
         try {
-            device.close();
-            log.info("volume {} flushed and closed", device.volumeId());
-        } catch (java.io.IOException e) {
-            log.error("closing volume {}: {} (unflushed writes stay in the cache and are sent "
-                    + "at the next mount)", device.volumeId(), e.getMessage());
+            return CntFilesystem.open(device, FsOptions.DEFAULTS.withReadOnly(readOnly));
+        } catch (CorruptFilesystemException e) {
+            throw new CliException("volume " + name + "'s file system cannot be opened ("
+                    + e.getMessage() + "); check it with 'cnt fsck " + name + "'");
         }
+    }
+
+    private static boolean isEmpty(OpenVolume device) throws java.io.IOException {
+        ByteBuffer head = ByteBuffer.allocate((int) Math.min(EMPTY_PROBE_BYTES,
+                device.sizeBytes()));
+        device.read(0, head);
+        for (byte b : head.array()) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean confirmFormat(String name) {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        String answer = console.readLine("Volume %s is empty. Make a CNT file system on it? "
+                + "[y/N] ", name);
+        return answer != null && answer.trim().equalsIgnoreCase("y");
     }
 
     /** jfuse on this machine, or the package to install. */

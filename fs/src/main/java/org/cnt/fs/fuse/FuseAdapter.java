@@ -55,6 +55,12 @@ public final class FuseAdapter implements FuseOperations {
         this.onDestroy = onDestroy;
     }
 
+    /** Adds what jfuse leaves out (link, mknod, fallocate) to {@code fuse} before it mounts. */
+    public static boolean completeBindings(org.cryptomator.jfuse.api.Fuse fuse,
+                                           FuseOperations operations) {
+        return ExtraCallbacks.bind(fuse, operations);
+    }
+
     @Override
     public Errno errno() {
         return errno;
@@ -85,6 +91,40 @@ public final class FuseAdapter implements FuseOperations {
         conn.setWant(conn.want() | (conn.capable() & wanted));
         conn.setMaxWrite(Math.max(conn.maxWrite(), MAX_WRITE_BYTES));
         conn.setMaxReadahead(Math.max(conn.maxReadahead(), MAX_WRITE_BYTES));
+        configure(config);
+    }
+
+    /**
+     * libfuse 3 takes these only from init: inode numbers from getattr (hard links are one
+     * file), unlink even while open (the file system keeps an open file's data until its last
+     * release), no attribute caching (link counts right at once after link, unlink, rename; the
+     * writeback cache keeps size and mtime in the kernel meanwhile), and names cached 1 s (every
+     * change comes through this mount, which updates the kernel's names as it goes).
+     */
+    private static void configure(FuseConfig config) {
+        java.lang.foreign.MemorySegment raw = NativeStructs.segment(config);
+        if (raw == null) {
+            log.warn("cannot reach libfuse's configuration: hard links show as separate files");
+            return;
+        }
+        setInt(raw, NativeStructs.offset(config, "fuse_config", "use_ino"), 1);
+        setInt(raw, NativeStructs.offset(config, "fuse_config", "hard_remove"), 1);
+        setDouble(raw, NativeStructs.offset(config, "fuse_config", "attr_timeout"), 0);
+        setDouble(raw, NativeStructs.offset(config, "fuse_config", "entry_timeout"), 1);
+        setDouble(raw, NativeStructs.offset(config, "fuse_config", "negative_timeout"), 0);
+    }
+
+    private static void setInt(java.lang.foreign.MemorySegment raw, long offset, int value) {
+        if (offset >= 0) {
+            raw.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, offset, value);
+        }
+    }
+
+    private static void setDouble(java.lang.foreign.MemorySegment raw, long offset,
+                                  double value) {
+        if (offset >= 0) {
+            raw.set(java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED, offset, value);
+        }
     }
 
     @Override
@@ -385,8 +425,8 @@ public final class FuseAdapter implements FuseOperations {
                     return 0;
                 }
                 for (DirEntry entry : page) {
-                    if (filler.fill(entry.name(), stat -> stat.setMode(entry.type() << 12),
-                            entry.nextOffset(), 0) != 0) {
+                    if (filler.fill(entry.name(), stat -> StatFiller.fillEntry(stat,
+                            entry.inode(), entry.type() << 12), entry.nextOffset(), 0) != 0) {
                         return 0;
                     }
                     at = entry.nextOffset();
