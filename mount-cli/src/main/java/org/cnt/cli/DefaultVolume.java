@@ -74,13 +74,21 @@ final class DefaultVolume {
     /** A volume whose lease ran out cannot be mounted: say how to extend it. */
     static void requireLease(NodeClient node, Views.Volume volume) throws NodeApiException,
             CliException {
-        long nowSec = node.status().timestampMs() / 1000;
-        if (volume.status().equals("locked") || volume.expirySec() <= nowSec) {
-            String name = volume.name().isEmpty() ? Long.toString(volume.id()) : volume.name();
-            throw new CliException("the lease of volume " + name + " expired on "
-                    + java.time.Instant.ofEpochSecond(volume.expirySec()) + "; extend it with "
-                    + "'cnt volume extend " + name + " --days 30' (possible until "
-                    + java.time.Instant.ofEpochSecond(volume.graceEndsSec()) + ")");
+        String problem = leaseProblem(volume, node.status().timestampMs() / 1000);
+        if (problem != null) {
+            throw new CliException(problem);
         }
+    }
+
+    /** What is wrong with the volume's lease at chain time {@code nowSec}, or null. */
+    static String leaseProblem(Views.Volume volume, long nowSec) {
+        if (!volume.status().equals("locked") && volume.expirySec() > nowSec) {
+            return null;
+        }
+        String name = volume.name().isEmpty() ? Long.toString(volume.id()) : volume.name();
+        return "the lease of volume " + name + " expired on "
+                + java.time.Instant.ofEpochSecond(volume.expirySec()) + "; extend it with "
+                + "'cnt volume extend " + name + " --days 30' (possible until "
+                + java.time.Instant.ofEpochSecond(volume.graceEndsSec()) + ")";
     }
 }

@@ -201,13 +201,18 @@ final class MountCommand implements Callable<Integer> {
             throw new CliException("/dev/fuse is missing: this machine (or container) has no "
                     + "FUSE; load the fuse module or run with --device /dev/fuse");
         }
+        String library = libfuse();
         try {
+            // Loaded now, so that a broken library is named here, not half-way into a mount.
+            java.lang.foreign.SymbolLookup.libraryLookup(Path.of(library),
+                    java.lang.foreign.Arena.global()).findOrThrow("fuse_new");
             FuseBuilder builder = Fuse.builder();
-            builder.setLibraryPath(libfuse());
+            builder.setLibraryPath(library);
             return builder;
-        } catch (UnsupportedOperationException | UnsatisfiedLinkError e) {
-            throw new CliException("libfuse3 is not available: install it with 'apt-get install "
-                    + "fuse3 libfuse3-3'");
+        } catch (UnsupportedOperationException | UnsatisfiedLinkError
+                 | IllegalArgumentException | java.util.NoSuchElementException e) {
+            throw new CliException("libfuse3 is not usable (" + library + "): install it with "
+                    + "'apt-get install fuse3 libfuse3-3'");
         }
     }
 

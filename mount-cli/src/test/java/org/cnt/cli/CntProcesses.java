@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class CntProcesses implements AutoCloseable {
     private static final Pattern SERVING = Pattern.compile("serving (http://[0-9.]+:[0-9]+)");
     private static final Pattern FARMING = Pattern.compile("farmer serving on port ([0-9]+)");
-    private static final Pattern MOUNTED = Pattern.compile("mounted: (\\S+)");
+    private static final Pattern MOUNTED = Pattern.compile("mounted on (\\S+)");
 
     /** A finished command. */
     record Result(int code, String out, String err) {
@@ -52,6 +52,13 @@ final class CntProcesses implements AutoCloseable {
                     + "package phase is needed (cnt.jar=" + built + ")");
         }
         this.jar = Path.of(built);
+    }
+
+    /** The command line of {@code cnt ARGS} with this home, for a shell to run. */
+    List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of("env", "CNT_HOME=" + home));
+        command.addAll(builder(List.of(args)).command());
+        return command;
     }
 
     private ProcessBuilder builder(List<String> args) {
@@ -106,6 +113,11 @@ final class CntProcesses implements AutoCloseable {
 
     private Started startDaemon(List<String> args, Pattern announcement, String kind)
             throws Exception {
+        return startDaemon(args, announcement, kind, 90);
+    }
+
+    private Started startDaemon(List<String> args, Pattern announcement, String kind,
+                                int timeoutSec) throws Exception {
         Path log = home.resolve(kind + "-" + started.size() + ".log");
         ProcessBuilder builder = builder(args);
         builder.redirectError(log.toFile());
@@ -126,7 +138,7 @@ final class CntProcesses implements AutoCloseable {
                 return null;
             }
         }, readers);
-        String announced = found.get(90, TimeUnit.SECONDS);
+        String announced = found.get(timeoutSec, TimeUnit.SECONDS);
         if (announced == null) {
             throw new AssertionError("the " + kind + " exited before serving: "
                     + Files.readString(log));
@@ -142,7 +154,7 @@ final class CntProcesses implements AutoCloseable {
     Process startMount(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("mount"));
         all.addAll(List.of(args));
-        return startDaemon(all, MOUNTED, "mount").process();
+        return startDaemon(all, MOUNTED, "mount", 300).process();
     }
 
     /** Runs a program that is not cnt (mkfs, fuse2fs, e2fsck) to completion, at most 10 min. */

@@ -18,10 +18,13 @@ public final class NodeApiException extends Exception {
     }
 
     public static NodeApiException unreachable(String url, Throwable cause) {
-        String why = cause.getMessage() == null ? cause.getClass().getSimpleName()
+        String why = cause instanceof java.net.ConnectException ? "connection refused"
+                : cause instanceof java.net.http.HttpTimeoutException ? "no answer in time"
+                : cause.getMessage() == null ? cause.getClass().getSimpleName()
                 : cause.getMessage();
         return new NodeApiException(0, "unreachable", "cannot reach the consensus node at " + url
-                + " (" + why + "); is it running? start one with 'cnt node run'");
+                + " (" + why + "); is it running? start one with 'cnt node run', or 'cnt devnet "
+                + "up' for a network on this machine");
     }
 
     /** 0 when there was no answer at all. */
