@@ -289,7 +289,12 @@ public final class CntFilesystem implements Filesystem {
             long at = offset + done;
             int n = (int) Math.min(length - done, chunkBytes - at % state.blockSizeBytes());
             ByteBuffer part = from.duplicate().limit(from.position() + n);
-            try (Transaction transaction = state.committer.begin(writeChunkBlocks() * 3 + 8);
+            // Credits for what this piece may allocate: a block, a bitmap block and a leaf
+            // each, at most (overwrites need none of them, but the inode).
+            long pieceBlocks = (at + n - 1) / state.blockSizeBytes() - at
+                    / state.blockSizeBytes() + 1;
+            int credits = (int) Math.min(state.committer.maxCredits(), 3 * pieceBlocks + 8);
+            try (Transaction transaction = state.committer.begin(credits);
                  InodeLocks.Held held = state.locks.write(number)) {
                 Inode inode = regular(state.inode(number));
                 Node node = state.node(inode);
