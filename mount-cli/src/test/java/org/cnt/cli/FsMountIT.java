@@ -62,6 +62,12 @@ class FsMountIT {
                     "on the drive");
             byte[] database = randomWritesWithFsync(mnt.resolve("db.bin"));
             Files.createLink(mnt.resolve("db.link"), mnt.resolve("db.bin"));
+            assertThat(cnt.tool("fallocate", "-l", "1M", mnt.resolve("reserved").toString())
+                    .code()).isZero();
+            assertThat(Files.size(mnt.resolve("reserved"))).isEqualTo(1 << 20);
+            assertThat(cnt.tool("mkfifo", mnt.resolve("pipe").toString()).code()).isZero();
+            assertThat((Integer) Files.getAttribute(mnt.resolve("pipe"), "unix:mode") & 0170000)
+                    .as("a FIFO").isEqualTo(0010000);
             permissionsAsAnotherUser(cnt, mnt);
 
             CntProcesses.Result umount = cnt.run("umount", mnt.toString());

@@ -9,8 +9,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
-import java.nio.file.StandardOpenOption;
-import java.util.Set;
 import org.cnt.fs.FsError;
 import org.cryptomator.jfuse.api.FileInfo;
 import org.cryptomator.jfuse.api.Fuse;
@@ -119,32 +117,11 @@ final class ExtraCallbacks {
         long fhOffset = (Long) struct.getMethod("fh$offset").invoke(null);
         long flagsOffset = (Long) struct.getMethod("flags$offset").invoke(null);
         MemorySegment info = pointer.reinterpret(Math.max(fhOffset, flagsOffset) + 8);
-        long fh = info.get(LONG, fhOffset);
-        int flags = info.get(INT, flagsOffset);
-        return new FileInfo() {
-            @Override
-            public long getFh() {
-                return fh;
-            }
-
+        return new HandleInfo(info.get(LONG, fhOffset), info.get(INT, flagsOffset)) {
             @Override
             public void setFh(long value) {
+                super.setFh(value);
                 info.set(LONG, fhOffset, value);
-            }
-
-            @Override
-            public int getFlags() {
-                return flags;
-            }
-
-            @Override
-            public Set<StandardOpenOption> getOpenFlags() {
-                return Set.of();
-            }
-
-            @Override
-            public long getLockOwner() {
-                return 0;
             }
         };
     }

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.cnt.blockdev.BlockDevice;
 import org.cnt.fs.Caller;
 import org.cnt.fs.Filesystem;
@@ -17,7 +15,6 @@ import org.cnt.fs.FsError;
 import org.cnt.fs.FsOptions;
 import org.cnt.fs.internal.CntFilesystem;
 import org.cryptomator.jfuse.api.DirFiller;
-import org.cryptomator.jfuse.api.FileInfo;
 import org.cryptomator.jfuse.api.Stat;
 import org.cryptomator.jfuse.api.TimeSpec;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +38,7 @@ class FuseAdapterTest {
     void filesAreMadeWrittenReadListedAndStatted() {
         FakeInfo info = new FakeInfo(1);
         assertThat(fuse.create("/hello.txt", 0644, info)).isZero();
-        assertThat(info.fh).isPositive();
+        assertThat(info.getFh()).isPositive();
         byte[] text = "hello, drive".getBytes(StandardCharsets.UTF_8);
         assertThat(fuse.write("/hello.txt", ByteBuffer.wrap(text), text.length, 0, info))
                 .isEqualTo(text.length);
@@ -154,11 +151,11 @@ class FuseAdapterTest {
         fuse.release("/t", info);
         FakeInfo truncating = new FakeInfo(1 | 01000);
         assertThat(fuse.open("/t", truncating)).isZero();
-        assertThat(fs.getattr(truncating.fh).sizeBytes()).isZero();
+        assertThat(fs.getattr(truncating.getFh()).sizeBytes()).isZero();
         FakeTime atime = new FakeTime(Instant.ofEpochSecond(5, 7), false, false);
         FakeTime omit = new FakeTime(null, false, true);
         assertThat(fuse.utimens("/t", atime, omit, null)).isZero();
-        assertThat(fs.getattr(truncating.fh).atimeNs()).isEqualTo(5_000_000_007L);
+        assertThat(fs.getattr(truncating.getFh()).atimeNs()).isEqualTo(5_000_000_007L);
     }
 
     private static DirFiller filler(List<String> names, int max) {
@@ -171,37 +168,9 @@ class FuseAdapterTest {
         };
     }
 
-    static final class FakeInfo implements FileInfo {
-        long fh;
-        final int flags;
-
+    static final class FakeInfo extends HandleInfo {
         FakeInfo(int flags) {
-            this.flags = flags;
-        }
-
-        @Override
-        public long getFh() {
-            return fh;
-        }
-
-        @Override
-        public void setFh(long value) {
-            fh = value;
-        }
-
-        @Override
-        public int getFlags() {
-            return flags;
-        }
-
-        @Override
-        public Set<StandardOpenOption> getOpenFlags() {
-            return Set.of();
-        }
-
-        @Override
-        public long getLockOwner() {
-            return 0;
+            super(0, flags);
         }
     }
 
