@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 final class CntProcesses implements AutoCloseable {
     private static final Pattern SERVING = Pattern.compile("serving (http://[0-9.]+:[0-9]+)");
     private static final Pattern FARMING = Pattern.compile("farmer serving on port ([0-9]+)");
+    private final List<ProcessHandle> adopted = new ArrayList<>();
     private static final Pattern MOUNTED = Pattern.compile("mounted on (\\S+)");
 
     /** A finished command. */
@@ -194,7 +195,16 @@ final class CntProcesses implements AutoCloseable {
      * (by the pid it recorded), and lazily unmounts whatever is still mounted under
      * {@code mountRoot} (null: nothing).
      */
+    /** A process a cnt command started in the background, stopped by {@link #close} too. */
+    void adopt(long pid) {
+        ProcessHandle.of(pid).ifPresent(adopted::add);
+    }
+
     void close(Path mountRoot) throws InterruptedException {
+        for (ProcessHandle process : adopted) {
+            process.destroyForcibly();
+            process.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        }
         for (Process process : started) {
             if (process.isAlive()) {
                 process.destroyForcibly();

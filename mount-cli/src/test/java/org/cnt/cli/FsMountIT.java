@@ -93,6 +93,26 @@ class FsMountIT {
             assertThat(cnt.run("umount", mnt.toString()).code()).isZero();
             assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
 
+            // SIGTERM (as systemd or kill send it) flushes and unmounts like cnt umount.
+            Process terminated = cnt.startMount(mnt.toString());
+            Files.writeString(mnt.resolve("unsynced.txt"), "written, never fsync'd");
+            terminated.destroy();
+            assertThat(terminated.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(terminated.exitValue()).isIn(0, 143);
+            assertThat(Mountpoint.isMounted(mnt)).isFalse();
+
+            // --daemon returns once mounted; the mount runs on in the background.
+            CntProcesses.Result daemon = cnt.run("mount", mnt.toString(), "--daemon");
+            assertThat(daemon.code()).as(daemon.err()).isZero();
+            assertThat(daemon.out()).contains("in the background");
+            java.util.regex.Matcher pid = java.util.regex.Pattern.compile("pid ([0-9]+)")
+                    .matcher(daemon.out());
+            assertThat(pid.find()).isTrue();
+            cnt.adopt(Long.parseLong(pid.group(1)));
+            assertThat(Files.readString(mnt.resolve("unsynced.txt")))
+                    .as("what was written before SIGTERM").isEqualTo("written, never fsync'd");
+            assertThat(cnt.run("umount", mnt.toString()).code()).isZero();
+
             Process readOnly = cnt.startMount(mnt.toString(), "--read-only");
             CntProcesses.Result touch = cnt.tool("touch", mnt.resolve("new").toString());
             assertThat(touch.code()).isNotZero();
