@@ -107,6 +107,10 @@ public final class ReplicationClient implements AutoCloseable {
         }
     }
 
+    /** How often, and how long apart, a read waits for a group behind the height it asks. */
+    private static final int MAX_BEHIND_RETRIES = 60;
+    private static final long BEHIND_PAUSE_MS = 250;
+
     private final class PendingRead {
         final WireMessage.ReadRequest request;
         final CopyGroup group;
@@ -115,6 +119,9 @@ public final class ReplicationClient implements AutoCloseable {
         int member;
         int attempts;
         long deadlineMs;
+        /** Paused because members were behind the height asked for: ask again at the deadline. */
+        boolean retryLater;
+        int behindRetries;
 
         PendingRead(WireMessage.ReadRequest request, CopyGroup group, int member) {
             this.request = request;
@@ -354,9 +361,19 @@ public final class ReplicationClient implements AutoCloseable {
 
     private synchronized void onReadFailure(String endpoint, WireMessage.Failure failure) {
         PendingRead read = reads.get(failure.requestId());
-        if (read != null) {
-            nextReadMember(read, endpoint + ": " + failure.reason());
+        if (read == null) {
+            return;
         }
+        if (failure.reason().startsWith("behind") && read.behindRetries < MAX_BEHIND_RETRIES) {
+            // The group has not certified the height asked for yet (a commit is in flight, as
+            // after a client crash): it will shortly. Not a fault: ask again, the next member.
+            read.behindRetries++;
+            read.retryLater = true;
+            read.member = answering(read.group, (read.member + 1) % read.group.size());
+            read.deadlineMs = System.currentTimeMillis() + BEHIND_PAUSE_MS;
+            return;
+        }
+        nextReadMember(read, endpoint + ": " + failure.reason());
     }
 
     private void nextReadMember(PendingRead read, String why) {
@@ -448,6 +465,12 @@ public final class ReplicationClient implements AutoCloseable {
             broadcastWrite(write);
         }
         for (PendingRead read : reads.values()) {
+            if (!read.future.isDone() && read.retryLater && now >= read.deadlineMs) {
+                read.retryLater = false;
+                read.deadlineMs = now + options.attemptTimeoutMs();
+                channel(read.group.endpoints().get(read.member)).send(read.request);
+                continue;
+            }
             if (!read.future.isDone() && now >= read.deadlineMs) {
                 silentUntilMs.put(read.group.endpoints().get(read.member),
                         now + SILENT_MEMBER_MS);
