@@ -35,6 +35,8 @@ public final class CntFilesystem implements Filesystem {
     private final Reclaimer reclaimer;
     private final Xattrs xattrs;
     private final OpenFiles openFiles = new OpenFiles();
+    /** The one orphan list: its lock must be the same for every operation that changes it. */
+    private final Orphans orphans;
     private final ScheduledExecutorService committerThread;
     private volatile boolean closed;
 
@@ -43,7 +45,7 @@ public final class CntFilesystem implements Filesystem {
         this.state = new FsState(new Committer(disk), options.clock(), options.readOnly(),
                 options.cacheWeight());
         this.data = new FileData(state, blocks);
-        Orphans orphans = new Orphans(state);
+        this.orphans = new Orphans(state);
         this.reclaimer = new Reclaimer(state, data, orphans);
         this.namespace = new Namespace(state, orphans, reclaimer, openFiles);
         this.xattrs = new Xattrs(state);
@@ -91,12 +93,12 @@ public final class CntFilesystem implements Filesystem {
     }
 
     private void finishOrphans() throws IOException {
-        List<Long> orphans = new Orphans(state).list();
-        for (long orphan : orphans) {
+        List<Long> pending = orphans.list();
+        for (long orphan : pending) {
             reclaimer.finish(orphan);
         }
-        if (!orphans.isEmpty()) {
-            log.info("finished freeing {} file(s) a crash interrupted", orphans.size());
+        if (!pending.isEmpty()) {
+            log.info("finished freeing {} file(s) a crash interrupted", pending.size());
         }
     }
 
@@ -325,7 +327,7 @@ public final class CntFilesystem implements Filesystem {
                 long tailEnd = Math.min(inode.sizeBytes(), (sizeBytes + state.blockSizeBytes()
                         - 1) / state.blockSizeBytes() * state.blockSizeBytes());
                 data.zeroBytes(node, sizeBytes, tailEnd);
-                new Orphans(state).add(transaction, number);
+                orphans.add(transaction, number);
             }
             transaction.put(inode.withSize(sizeBytes).modified(state.now()));
         }

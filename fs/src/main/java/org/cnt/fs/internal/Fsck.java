@@ -91,7 +91,6 @@ public final class Fsck {
                     continue;
                 }
                 try (Transaction transaction = state.committer.begin(4)) {
-                    transaction.block(Disk.inodeBlock(state.layout, n));
                     java.nio.ByteBuffer.wrap(transaction.block(Disk.inodeBlock(state.layout, n)))
                             .position(Disk.inodeOffset(state.layout, n))
                             .put(new byte[Layout.INODE_BYTES]);
@@ -113,9 +112,6 @@ public final class Fsck {
             }
             for (var wrong : scan.inodeBitsWrong.entrySet()) {
                 state.committer.repairBit(true, wrong.getKey(), wrong.getValue());
-                try (Transaction transaction = state.committer.begin(2)) {
-                    transaction.block(Disk.inodeBlock(state.layout, wrong.getKey()));
-                }
                 done.add("marked inode " + wrong.getKey() + (wrong.getValue() ? " in use"
                         : " free"));
             }
