@@ -43,6 +43,14 @@ public final class FarmerDaemon implements AutoCloseable {
     }
 
     /**
+     * The newest height of a chunk whose pages are all in this farmer's replica file, or -1 (the
+     * newest few stay in memory until the chunk idles).
+     */
+    public long fileHeight(long chunkId) {
+        return runtime.fileHeight(chunkId);
+    }
+
+    /**
      * The membership epoch of the replica this farmer serves a chunk's clients from, or -1: during
      * a handover it moves to the new epoch once that replica is open.
      */

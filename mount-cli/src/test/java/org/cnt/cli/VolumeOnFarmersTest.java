@@ -124,6 +124,7 @@ class VolumeOnFarmersTest {
         }
         long chunk = volume.slices().getFirst().chunkId();
         CopyGroup group = new ChainCopyGroups(chain).group(chunk);
+        awaitPagesInFiles(group, chunk);
         long reported = 0;
         for (int member = 0; member < group.size(); member++) {
             String endpoint = group.endpoints().get(member);
@@ -144,6 +145,28 @@ class VolumeOnFarmersTest {
         long total = reported;
         Eventually.await(() -> chain.farmers().stream().mapToLong(Views.Farmer::serviceReports)
                 .sum() >= 1, "the member asked first reported in its turn (" + total + ")",
+                30_000);
+    }
+
+    /**
+     * A replica serves its newest heights from memory and writes them to its file once the
+     * chunk idles; bytes flipped before that would be overwritten, not served.
+     */
+    private void awaitPagesInFiles(CopyGroup group, long chunk) throws Exception {
+        long committed = 0;
+        for (String endpoint : group.endpoints()) {
+            committed = Math.max(committed, net.farmer(farmerIndex(endpoint))
+                    .committedHeight(chunk));
+        }
+        long written = committed;
+        Eventually.await(() -> {
+            for (String endpoint : group.endpoints()) {
+                if (net.farmer(farmerIndex(endpoint)).fileHeight(chunk) < written) {
+                    return false;
+                }
+            }
+            return true;
+        }, "every member wrote height " + written + " of chunk " + chunk + " to its file",
                 30_000);
     }
 

@@ -25,6 +25,7 @@ import org.cnt.chain.wire.WireMessage;
 import org.cnt.farmer.FarmerConfig;
 import org.cnt.farmer.FarmerException;
 import org.cnt.farmer.microchain.ChunkGeometry;
+import org.cnt.farmer.microchain.Replica;
 import org.cnt.farmer.microchain.ReplicaConfig;
 import org.cnt.farmer.store.ChunkLog;
 import org.cnt.farmer.store.ReplicaStore;
@@ -364,12 +365,24 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
     }
 
     public long committedHeight(long chunkId) {
+        return inspect(chunkId, Replica::committedHeight);
+    }
+
+    /**
+     * The newest height of the chunk whose pages are all in this farmer's replica file (newer
+     * ones are still in memory, readable whole for a peer's snapshot), or -1.
+     */
+    public long fileHeight(long chunkId) {
+        return inspect(chunkId, replica -> replica.state().flushedHeight());
+    }
+
+    private long inspect(long chunkId, java.util.function.ToLongFunction<Replica> query) {
         ChunkHost host = hosts.current(chunkId);
         if (host == null) {
             return -1;
         }
         try {
-            return host.inspect(replica -> replica.committedHeight());
+            return host.inspect(query::applyAsLong);
         } catch (Exception e) {
             return -1;
         }

@@ -379,6 +379,11 @@ public final class ChunkState {
         return out;
     }
 
+    /** The newest height whose pages all are in the base (the replica file), not in memory. */
+    public long flushedHeight() {
+        return flushedHeight;
+    }
+
     /** The base now holds every page as of {@code through}: their copies leave memory. */
     public void flushed(long through) {
         long upTo = Math.min(through, queuedHeight);
