@@ -40,10 +40,15 @@ public final class Views {
                           long nextNonce) {
     }
 
-    /** GET /farmers and /farmers/{id}. */
+    /**
+     * GET /farmers and /farmers/{id}. Proofs count replica-rounds; {@code missStreak} is the
+     * consecutive rounds with a miss; {@code earnedUcnt} is rent and mining paid to it.
+     */
     public record Farmer(long id, Address address, PublicKey key, String endpoint,
                          long capacityBytes, int replicaSlots, int assignedReplicas, String status,
-                         long registeredHeight, long serviceReports, List<Long> chunks) {
+                         long registeredHeight, long serviceReports, List<Long> chunks,
+                         long proofsPassed, long proofsMissed, int missStreak, long earnedUcnt,
+                         int badDataReporters) {
     }
 
     /**

@@ -15,7 +15,8 @@ import org.cnt.chain.crypto.Address;
     @JsonSubTypes.Type(TxPayload.UpdateFarmer.class), @JsonSubTypes.Type(TxPayload.ExitFarmer.class),
     @JsonSubTypes.Type(TxPayload.RentVolume.class), @JsonSubTypes.Type(TxPayload.ExtendVolume.class),
     @JsonSubTypes.Type(TxPayload.ResizeVolume.class), @JsonSubTypes.Type(TxPayload.Donate.class),
-    @JsonSubTypes.Type(TxPayload.ServiceReport.class)})
+    @JsonSubTypes.Type(TxPayload.ServiceReport.class),
+    @JsonSubTypes.Type(TxPayload.SpaceProof.class)})
 public sealed interface TxPayload {
     int MAX_ENDPOINT_BYTES = 255;
     int MAX_VOLUME_NAME_BYTES = 64;
@@ -131,6 +132,20 @@ public sealed interface TxPayload {
         }
     }
 
+    /**
+     * A copy group's proof for one chunk and round (DESIGN.md "Space proofs"): the members a
+     * quorum of the group found holding their challenged bytes. Any member may submit it.
+     */
+    record SpaceProof(org.cnt.chain.proof.ProofCertificate certificate) implements TxPayload {
+        public int typeCode() {
+            return 10;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            certificate.encode(out);
+        }
+    }
+
     static TxPayload decode(int typeCode, CanonicalReader in) throws CodecException {
         return switch (typeCode) {
             case 1 -> new Transfer(Address.wrap(in.fixed(Address.SIZE_BYTES, "to")),
@@ -150,6 +165,7 @@ public sealed interface TxPayload {
             case 9 -> new ServiceReport(in.u64Max("farmer id", MAX_AMOUNT),
                     in.u64Max("chunk id", MAX_AMOUNT),
                     in.string(ServiceReport.MAX_REASON_BYTES, "report reason"));
+            case 10 -> new SpaceProof(org.cnt.chain.proof.ProofCertificate.decode(in));
             default -> throw new CodecException("unknown transaction type " + typeCode);
         };
     }

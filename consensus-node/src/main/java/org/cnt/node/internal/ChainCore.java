@@ -155,7 +155,7 @@ public final class ChainCore implements AutoCloseable {
     public Block produceBlock(long clockMs) throws NodeException {
         long height = head.height() + 1;
         long timestampMs = Math.max(clockMs, head.header().timestampMs() + 1);
-        BlockContext context = ledger.begin(height, timestampMs);
+        BlockContext context = ledger.begin(height, timestampMs, head.hash());
         List<Tx> candidates = mempool.take(ledger.params.maxTxPerBlock());
         List<Tx> included = new ArrayList<>(candidates.size());
         for (Tx tx : candidates) {

@@ -63,7 +63,8 @@ public final class ChainReplayer {
         if (!header.txRoot().equals(Block.txRoot(block.txs()))) {
             return "tx root differs";
         }
-        BlockContext context = ledger.begin(header.height(), header.timestampMs());
+        BlockContext context = ledger.begin(header.height(), header.timestampMs(),
+                header.previousHash());
         for (Tx tx : block.txs()) {
             if (!tx.signatureValid()) {
                 return "transaction " + tx.id() + " has a bad signature";

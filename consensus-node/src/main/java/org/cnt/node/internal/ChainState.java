@@ -38,6 +38,8 @@ final class ChainState {
     private final NavigableMap<Long, Volume> volumes = new TreeMap<>();
     private final Map<Address, TreeSet<Long>> volumesOfOwner = new HashMap<>();
     private final TreeSet<FreedSlice> freedSlices = new TreeSet<>();
+    private final NavigableMap<Long, ChunkProof> proofs = new TreeMap<>();
+    private final Set<BadDataReport> badDataReports = new HashSet<>();
     private Globals globals = Globals.GENESIS;
 
     private final Set<Address> dirtyAccounts = new HashSet<>();
@@ -45,6 +47,8 @@ final class ChainState {
     private final Set<Long> dirtyChunks = new HashSet<>();
     private final Set<Long> dirtyVolumes = new HashSet<>();
     private final Set<FreedSlice> dirtyFreed = new HashSet<>();
+    private final Set<Long> dirtyProofs = new HashSet<>();
+    private final Set<BadDataReport> dirtyReports = new HashSet<>();
     private boolean dirtyGlobals = true;
     private final StateTree tree = new StateTree();
 
@@ -167,6 +171,34 @@ final class ChainState {
         dirtyFreed.add(slice);
     }
 
+    // ---- proofs and reports
+
+    ChunkProof proof(long chunkId) {
+        return proofs.get(chunkId);
+    }
+
+    NavigableMap<Long, ChunkProof> proofsView() {
+        return java.util.Collections.unmodifiableNavigableMap(proofs);
+    }
+
+    Set<BadDataReport> badDataReportsView() {
+        return java.util.Collections.unmodifiableSet(badDataReports);
+    }
+
+    void putProof(ChunkProof proof) {
+        proofs.put(proof.chunkId(), proof);
+        dirtyProofs.add(proof.chunkId());
+    }
+
+    /** Records that a client reported a farmer for bad data; false if it had already. */
+    boolean addBadDataReport(BadDataReport report) {
+        if (!badDataReports.add(report)) {
+            return false;
+        }
+        dirtyReports.add(report);
+        return true;
+    }
+
     // ---- globals
 
     Globals globals() {
@@ -198,6 +230,12 @@ final class ChainState {
         for (FreedSlice slice : dirtyFreed) {
             record(writes, StateKeys.freedSlice(slice),
                     freedSlices.contains(slice) ? EMPTY_VALUE : null);
+        }
+        for (long id : dirtyProofs) {
+            record(writes, StateKeys.chunkProof(id), proofs.get(id));
+        }
+        for (BadDataReport report : dirtyReports) {
+            record(writes, StateKeys.badDataReport(report), EMPTY_VALUE);
         }
         if (dirtyGlobals) {
             record(writes, StateKeys.globals(), globals);
@@ -245,6 +283,12 @@ final class ChainState {
             case StateKeys.VOLUME -> putVolume(Volume.decode(in));
             case StateKeys.FREED_SLICE -> freedSlices.add(new FreedSlice(keyIn.u64("since"),
                     keyIn.u64("chunk"), keyIn.u32("slice")));
+            case StateKeys.CHUNK_PROOF -> {
+                ChunkProof proof = ChunkProof.decode(in);
+                proofs.put(proof.chunkId(), proof);
+            }
+            case StateKeys.BAD_DATA_REPORT -> badDataReports.add(new BadDataReport(
+                    keyIn.u64("farmer"), Address.wrap(keyIn.fixed(Address.SIZE_BYTES, "reporter"))));
             default -> throw new CodecException("unknown state entry kind " + kind);
         }
         in.finish("state entry");
@@ -258,6 +302,8 @@ final class ChainState {
         dirtyChunks.clear();
         dirtyVolumes.clear();
         dirtyFreed.clear();
+        dirtyProofs.clear();
+        dirtyReports.clear();
         dirtyGlobals = false;
     }
 }

@@ -103,8 +103,16 @@ final class ChunkAssigner {
 
     /** Removes the farmer from every group it is in, then repairs the groups from spare slots. */
     void exit(long farmerId) {
+        remove(farmerId, Farmer.Status.EXITED);
+    }
+
+    /**
+     * Takes the farmer out of every group with {@code why} as its status (exited, suspended or
+     * blacklisted: none of them is assigned replicas), then repairs the groups from spare slots.
+     */
+    void remove(long farmerId, Farmer.Status why) {
         Farmer leaving = state.farmer(farmerId);
-        state.putFarmer(leaving.exited());
+        state.putFarmer(leaving.removed(why));
         for (long chunkId : List.copyOf(state.chunksOf(farmerId))) {
             Chunk chunk = state.chunk(chunkId);
             List<Long> members = new ArrayList<>(chunk.members());

@@ -1,7 +1,10 @@
 package org.cnt.node.internal;
 
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.cnt.chain.types.ChainParams;
+import org.cnt.chain.types.SliceRef;
 import org.cnt.chain.types.Volume;
 
 /**
@@ -24,6 +27,8 @@ final class LeaseBook {
     private final long graceSec;
     private final TreeSet<LeaseKey> activeByExpiry = new TreeSet<>();
     private final TreeSet<LeaseKey> lockedByGraceEnd = new TreeSet<>();
+    /** Slices of active leases per chunk: whose members the rent of a block goes to. */
+    private final TreeMap<Long, Integer> leasedSlicesByChunk = new TreeMap<>();
 
     LeaseBook(ChainState state, SliceAllocator allocator) {
         this.state = state;
@@ -34,9 +39,15 @@ final class LeaseBook {
     void rebuild() {
         activeByExpiry.clear();
         lockedByGraceEnd.clear();
+        leasedSlicesByChunk.clear();
         for (Volume volume : state.volumes().values()) {
             index(volume);
         }
+    }
+
+    /** A copy: chunk id to the number of its slices under an active lease. */
+    SortedMap<Long, Integer> leasedSlicesByChunk() {
+        return new TreeMap<>(leasedSlicesByChunk);
     }
 
     long graceEndSec(Volume volume) {
@@ -88,13 +99,22 @@ final class LeaseBook {
     private void index(Volume volume) {
         if (volume.status() == Volume.Status.ACTIVE) {
             activeByExpiry.add(new LeaseKey(volume.expirySec(), volume.id()));
+            countSlices(volume, 1);
         } else {
             lockedByGraceEnd.add(new LeaseKey(graceEndSec(volume), volume.id()));
         }
     }
 
     private void unindex(Volume volume) {
-        activeByExpiry.remove(new LeaseKey(volume.expirySec(), volume.id()));
+        if (activeByExpiry.remove(new LeaseKey(volume.expirySec(), volume.id()))) {
+            countSlices(volume, -1);
+        }
         lockedByGraceEnd.remove(new LeaseKey(graceEndSec(volume), volume.id()));
+    }
+
+    private void countSlices(Volume volume, int sign) {
+        for (SliceRef slice : volume.slices()) {
+            leasedSlicesByChunk.merge(slice.chunkId(), sign, (a, b) -> a + b == 0 ? null : a + b);
+        }
     }
 }

@@ -24,6 +24,8 @@ final class Ledger {
     final SliceAllocator allocator;
     final ChunkAssigner assigner;
     final LeaseBook leases;
+    final ProofBook proofs;
+    private final RentPayout payout;
     private final TxExecutor executor;
 
     private Ledger(Hash chainId, ChainParams params) {
@@ -33,7 +35,9 @@ final class Ledger {
         this.allocator = new SliceAllocator(state);
         this.assigner = new ChunkAssigner(state, allocator);
         this.leases = new LeaseBook(state, allocator);
-        this.executor = new TxExecutor(chainId, state, allocator, assigner, leases);
+        this.proofs = new ProofBook(state, assigner);
+        this.payout = new RentPayout(state, proofs);
+        this.executor = new TxExecutor(chainId, state, allocator, assigner, leases, proofs);
     }
 
     static Ledger fromGenesis(Genesis genesis) {
@@ -61,17 +65,25 @@ final class Ledger {
         return ledger;
     }
 
-    /** Moves the clock to the block's time: leases expire, space-time is consumed. */
-    BlockContext begin(long height, long timestampMs) {
-        long nowSec = Math.max(state.globals().timeSec(), timestampMs / 1000);
-        long boughtBefore = state.globals().boughtMbSec(state.globals().timeSec());
+    /**
+     * Moves the clock to the block's time: leases expire, space-time is consumed and paid for,
+     * and, after a round's block ({@code parentHash} is its hash), proof rounds turn over.
+     */
+    BlockContext begin(long height, long timestampMs, Hash parentHash) {
+        Globals before = state.globals();
+        long nowSec = Math.max(before.timeSec(), timestampMs / 1000);
+        long boughtBefore = before.boughtMbSec(before.timeSec());
+        java.util.SortedMap<Long, Integer> leasedSlices = leases.leasedSlicesByChunk();
         leases.advanceTo(nowSec);
         state.setGlobals(state.globals().withTime(nowSec));
         long boughtNow = state.globals().boughtMbSec(nowSec);
+        long consumed = boughtBefore - boughtNow;
+        payout.pay(before.poolUcnt(), boughtBefore, consumed, leasedSlices,
+                nowSec - before.timeSec());
+        proofs.beginBlock(height, parentHash);
         long residual = Math.max(0, allocator.worldMb() * params.maxLeaseDays()
                 * ChainParams.SECONDS_PER_DAY - boughtNow);
-        return new BlockContext(height, nowSec, state.globals().poolUcnt(), residual,
-                boughtBefore - boughtNow);
+        return new BlockContext(height, nowSec, state.globals().poolUcnt(), residual, consumed);
     }
 
     /** The context a transaction admitted now would see in the next block. */

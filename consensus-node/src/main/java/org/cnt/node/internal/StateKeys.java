@@ -11,6 +11,8 @@ final class StateKeys {
     static final byte CHUNK = 'C';
     static final byte VOLUME = 'V';
     static final byte FREED_SLICE = 'S';
+    static final byte CHUNK_PROOF = 'P';
+    static final byte BAD_DATA_REPORT = 'R';
 
     private StateKeys() {
     }
@@ -38,5 +40,14 @@ final class StateKeys {
     static byte[] freedSlice(FreedSlice slice) {
         return new CanonicalWriter(21).u8(FREED_SLICE).u64(slice.sinceSec()).u64(slice.chunkId())
                 .u32(slice.index()).toByteArray();
+    }
+
+    static byte[] chunkProof(long chunkId) {
+        return new CanonicalWriter(9).u8(CHUNK_PROOF).u64(chunkId).toByteArray();
+    }
+
+    static byte[] badDataReport(BadDataReport report) {
+        return new CanonicalWriter(29).u8(BAD_DATA_REPORT).u64(report.farmerId())
+                .fixed(report.reporter().toBytes()).toByteArray();
     }
 }

@@ -30,16 +30,18 @@ final class TxExecutor {
     private final SliceAllocator allocator;
     private final ChunkAssigner assigner;
     private final LeaseBook leases;
+    private final ProofBook proofs;
     private final Hash chainId;
 
     TxExecutor(Hash chainId, ChainState state, SliceAllocator allocator, ChunkAssigner assigner,
-               LeaseBook leases) {
+               LeaseBook leases, ProofBook proofs) {
         this.chainId = chainId;
         this.state = state;
         this.params = state.params;
         this.allocator = allocator;
         this.assigner = assigner;
         this.leases = leases;
+        this.proofs = proofs;
     }
 
     /** Checks without changing anything; null means the transaction would apply. */
@@ -77,6 +79,8 @@ final class TxExecutor {
             case TxPayload.ExtendVolume e -> extend(sender, account, e, block, apply);
             case TxPayload.ResizeVolume r -> resize(sender, account, r, block, apply);
             case TxPayload.ServiceReport r -> report(sender, r, apply);
+            case TxPayload.SpaceProof p -> proofs.submit(activeFarmerId(tx), p.certificate(),
+                    apply);
         };
         if (refused == null && apply) {
             Account after = state.account(sender);
@@ -123,11 +127,16 @@ final class TxExecutor {
         Long existing = state.farmerIdOf(tx.sender());
         if (existing != null) {
             Farmer farmer = state.farmer(existing);
-            return farmer.status() == Farmer.Status.ACTIVE
-                    ? Rejection.of("farmer_exists", "this key already farms as farmer " + existing
-                            + "; use an update-farmer transaction to change it")
-                    : Rejection.of("farmer_exited", "farmer " + existing + " exited; register "
-                            + "again with a new key");
+            return switch (farmer.status()) {
+                case ACTIVE, SUSPENDED -> Rejection.of("farmer_exists", "this key already farms "
+                        + "as farmer " + existing + "; use an update-farmer transaction to change "
+                        + "it" + (farmer.status() == Farmer.Status.SUSPENDED
+                        ? " (that also ends its suspension)" : ""));
+                case EXITED -> Rejection.of("farmer_exited", "farmer " + existing + " exited; "
+                        + "register again with a new key");
+                case BLACKLISTED -> Rejection.of("farmer_blacklisted", "farmer " + existing
+                        + " is blacklisted for serving bad data");
+            };
         }
         Rejection bad = checkPledge(r.endpoint(), r.capacityBytes(), 0);
         if (bad != null || !apply) {
@@ -137,21 +146,25 @@ final class TxExecutor {
         long id = globals.nextFarmerId();
         state.setGlobals(globals.withNextIds(id + 1, globals.nextChunkId(), globals.nextVolumeId()));
         state.putFarmer(new Farmer(id, tx.sender(), r.endpoint(), r.capacityBytes(), 0,
-                Farmer.Status.ACTIVE, block.height(), 0));
+                Farmer.Status.ACTIVE, block.height(), 0, Farmer.Standing.NEW));
         assigner.assignFreeSlots();
         return null;
     }
 
+    /** Also how a suspended farmer says it is back: it may be assigned replicas again. */
     private Rejection update(Tx tx, TxPayload.UpdateFarmer u, boolean apply) {
-        Farmer farmer = activeFarmer(tx);
-        if (farmer == null) {
+        Long id = state.farmerIdOf(tx.sender());
+        Farmer farmer = id == null ? null : state.farmer(id);
+        if (farmer == null || farmer.status() != Farmer.Status.ACTIVE
+                && farmer.status() != Farmer.Status.SUSPENDED) {
             return notAFarmer();
         }
         Rejection bad = checkPledge(u.endpoint(), u.capacityBytes(), farmer.assignedReplicas());
         if (bad != null || !apply) {
             return bad;
         }
-        state.putFarmer(farmer.withPledge(u.endpoint(), u.capacityBytes()));
+        Farmer updated = farmer.withPledge(u.endpoint(), u.capacityBytes());
+        state.putFarmer(farmer.status() == Farmer.Status.SUSPENDED ? updated.resumed() : updated);
         assigner.assignFreeSlots();
         return null;
     }
@@ -189,8 +202,31 @@ final class TxExecutor {
         }
         if (apply) {
             state.putFarmer(state.farmer(r.farmerId()).reported());
+            if (r.reason().equals("bad_data")
+                    && state.addBadDataReport(new BadDataReport(r.farmerId(), sender))) {
+                countBadData(state.farmer(r.farmerId()));
+            }
         }
         return null;
+    }
+
+    /**
+     * One client alone cannot blacklist a farmer (it could be lying): it takes bad-data reports
+     * from {@code reportersToBlacklist} distinct clients of the farmer's chunks.
+     */
+    private void countBadData(Farmer farmer) {
+        int reporters = farmer.standing().badDataReporters() + 1;
+        state.putFarmer(farmer.withStanding(farmer.standing().reportedBy(reporters)));
+        if (params.reportersToBlacklist() > 0 && reporters >= params.reportersToBlacklist()
+                && farmer.status() != Farmer.Status.EXITED
+                && farmer.status() != Farmer.Status.BLACKLISTED) {
+            assigner.remove(farmer.id(), Farmer.Status.BLACKLISTED);
+        }
+    }
+
+    private Long activeFarmerId(Tx tx) {
+        Farmer farmer = activeFarmer(tx);
+        return farmer == null ? null : farmer.id();
     }
 
     private Farmer activeFarmer(Tx tx) {

@@ -72,7 +72,10 @@ final class ViewMapper {
                 farmer.endpoint(), farmer.capacityBytes(), farmer.replicaSlots(core.ledger.params),
                 farmer.assignedReplicas(), farmer.status().name().toLowerCase(),
                 farmer.registeredHeight(), farmer.serviceReports(),
-                List.copyOf(core.ledger.state.chunksOf(farmer.id())));
+                List.copyOf(core.ledger.state.chunksOf(farmer.id())),
+                farmer.standing().proofsPassed(), farmer.standing().proofsMissed(),
+                farmer.standing().missStreak(), farmer.standing().earnedUcnt(),
+                farmer.standing().badDataReporters());
     }
 
     Views.Chunk chunk(Chunk chunk) {

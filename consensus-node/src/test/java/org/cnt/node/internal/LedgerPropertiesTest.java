@@ -169,14 +169,21 @@ class LedgerPropertiesTest {
         for (FreedSlice slice : state.freedSlices()) {
             copy.addFreed(slice);
         }
+        for (ChunkProof proof : state.proofsView().values()) {
+            copy.putProof(proof);
+        }
+        for (BadDataReport report : state.badDataReportsView()) {
+            copy.addBadDataReport(report);
+        }
         copy.setGlobals(state.globals());
         entries.putAll(copy.commit());
         assertThat(copy.stateRoot()).isEqualTo(state.stateRoot());
         return entries;
     }
 
+    /** Balances and pool, less what mining and the subsidy created. */
     private static long totalMoney(TestChain chain) {
-        long sum = chain.ledger.state.globals().poolUcnt();
+        long sum = chain.ledger.state.globals().poolUcnt() - chain.ledger.state.globals().mintedUcnt();
         for (Account account : chain.ledger.state.accountsView().values()) {
             sum += account.balanceUcnt();
         }

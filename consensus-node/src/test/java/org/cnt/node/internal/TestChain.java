@@ -2,6 +2,7 @@ package org.cnt.node.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.types.Account;
 import org.cnt.chain.types.ChainParams;
@@ -53,7 +54,7 @@ final class TestChain {
 
     static ChainParams tinyParams(int groupSize) {
         return new ChainParams(ChainParams.MB, 256 * 1024, groupSize, 1000, 200_000, 100, 20, 365,
-                1, 1000);
+                1, 1000).withEmission(0, 0);
     }
 
     KeyPair user(int index) {
@@ -75,17 +76,22 @@ final class TestChain {
 
     Rejection submit(Tx tx) {
         nowMs += 1000;
-        BlockContext block = ledger.begin(++height, nowMs);
+        BlockContext block = ledger.begin(++height, nowMs, hashOf(height - 1));
         Rejection refused = ledger.execute(tx, block);
         lastFigures = ledger.figures(block);
         ledger.end();
         return refused;
     }
 
+    /** Stands in for block {@code height}'s hash: what seeds a proof round opened there. */
+    static Hash hashOf(long height) {
+        return Hash.sha256(("test block " + height).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** An empty block {@code seconds} later. */
     Figures advance(long seconds) {
         nowMs += seconds * 1000;
-        BlockContext block = ledger.begin(++height, nowMs);
+        BlockContext block = ledger.begin(++height, nowMs, hashOf(height - 1));
         lastFigures = ledger.figures(block);
         ledger.end();
         return lastFigures;
