@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "farmer", description = "Run a farmer; register, update or withdraw one; list "
         + "farmers.", subcommands = {FarmerCommand.Run.class, FarmerCommand.Register.class,
-            FarmerCommand.Update.class, FarmerCommand.Exit.class, FarmerCommand.ListCmd.class})
+            FarmerCommand.Update.class, FarmerCommand.Exit.class, FarmerCommand.ListCmd.class,
+            FarmerCommand.StatusCmd.class})
 final class FarmerCommand {
 
     /** The daemon: pledge disk, register, serve the chunks the chain assigns. */
@@ -152,6 +153,39 @@ final class FarmerCommand {
                             f.replicaSlots(), f.status());
                 }
             });
+        }
+    }
+
+    /** One farmer's capacity, proofs and earnings. */
+    @Command(name = "status", description = "Show a farmer (the wallet's by default): capacity "
+            + "pledged, assigned and used, proofs passed and missed, earnings.")
+    static final class StatusCmd implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @picocli.CommandLine.Option(names = "--id", paramLabel = "N",
+                description = "the farmer's id (default: the wallet's farmer)")
+        Long id;
+
+        @Override
+        public Integer call() throws Exception {
+            Context context = common.context();
+            var node = context.node();
+            List<Views.Farmer> farmers = node.farmers();
+            Views.Farmer farmer;
+            if (id != null) {
+                farmer = farmers.stream().filter(f -> f.id() == id).findFirst().orElseThrow(() ->
+                        new CliException("no farmer " + id + " on this chain ('cnt farmer list' "
+                                + "shows them)"));
+            } else {
+                var address = context.key().address();
+                farmer = farmers.stream().filter(f -> f.address().equals(address)).findFirst()
+                        .orElseThrow(() -> new CliException("the wallet " + address + " is not a "
+                                + "farmer; give --id N, or 'cnt farmer run' to become one"));
+            }
+            NetworkReport.Farmer report = NetworkReport.farmer(node.status(), farmer,
+                    node.chunks());
+            return common.emit(report, out -> NetworkReport.print(out, report));
         }
     }
 }

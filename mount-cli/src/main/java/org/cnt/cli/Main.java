@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
         description = "CNT: a decentralized read/write cloud drive on a storage chain.",
         subcommands = {NodeCommand.class, WalletCommand.class, VolumeCommand.class,
             FarmerCommand.class, BenchCommand.class, MountCommand.class, DevnetCommand.class,
-            UmountCommand.class, MkfsCommand.class, FsckCommand.class,
+            UmountCommand.class, MkfsCommand.class, FsckCommand.class, StatusCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 

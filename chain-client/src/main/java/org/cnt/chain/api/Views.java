@@ -56,7 +56,22 @@ public final class Views {
      * the chunk's slices, which its members enforce on every write.
      */
     public record Chunk(long id, List<Long> members, long epoch, boolean full, int freshSlices,
-                        List<SliceLease> leases) {
+                        List<SliceLease> leases, long provenRound, long provenEpoch,
+                        List<Long> proven) {
+        /**
+         * What a user sees of its health: "under-replicated" (a member left and no farmer has
+         * room yet), "repairing" (a new member is catching up: no proof from this group yet),
+         * "new" (no proof yet), or "proven".
+         */
+        public String health() {
+            if (!full) {
+                return "under-replicated";
+            }
+            if (provenEpoch == epoch) {
+                return "proven";
+            }
+            return epoch > org.cnt.chain.types.Chunk.FIRST_EPOCH ? "repairing" : "new";
+        }
     }
 
     /** A volume's hold on one slice of a chunk; an expired lease locks the slice. */

@@ -19,9 +19,9 @@ import org.cnt.chain.crypto.Signature;
  */
 public record ProofCertificate(ProofStatement statement, Map<Long, byte[]> signatures) {
     public ProofCertificate {
-        if (statement.agreeing().length > MAX_MEMBERS || signatures.size() > MAX_MEMBERS) {
-            throw new IllegalArgumentException("a proof names and carries at most " + MAX_MEMBERS
-                    + " members");
+        if (statement.agreeing().length > MAX_MEMBERS || signatures.size() > MAX_SIGNATURES) {
+            throw new IllegalArgumentException("a proof names at most " + MAX_MEMBERS
+                    + " members and carries at most " + MAX_SIGNATURES + " signatures");
         }
         for (byte[] signature : signatures.values()) {
             if (signature.length != Signature.SIZE_BYTES) {
@@ -45,8 +45,10 @@ public record ProofCertificate(ProofStatement statement, Map<Long, byte[]> signa
         return valid;
     }
 
-    /** At most this many members named and signatures carried (the largest group). */
+    /** At most this many members named (the largest group). */
     public static final int MAX_MEMBERS = 64;
+    /** At most this many signatures carried: a quorum of the largest group is enough. */
+    public static final int MAX_SIGNATURES = 2 * MAX_MEMBERS / 3 + 1;
 
     /** The canonical encoding a space-proof transaction carries. */
     public void encode(CanonicalWriter out) {
@@ -79,9 +81,9 @@ public record ProofCertificate(ProofStatement statement, Map<Long, byte[]> signa
             }
         }
         int signed = in.u8("signature count");
-        if (signed > MAX_MEMBERS) {
-            throw new CodecException("a proof carries at most " + MAX_MEMBERS + " signatures, not "
-                    + signed);
+        if (signed > MAX_SIGNATURES) {
+            throw new CodecException("a proof carries at most " + MAX_SIGNATURES
+                    + " signatures, not " + signed);
         }
         Map<Long, byte[]> signatures = new TreeMap<>();
         for (int i = 0; i < signed; i++) {

@@ -20,8 +20,11 @@ public record Tx(Hash chainId, PublicKey sender, long nonce, TxPayload payload, 
         implements Encodable {
     static final int TAG = 0x54;
     static final int VERSION = 1;
-    /** No valid transaction is larger; anything larger is refused before decoding. */
-    public static final int MAX_SIZE_BYTES = 1024;
+    /**
+     * No valid transaction is larger; anything larger is refused before decoding. The largest
+     * is a space proof of a 64-member group: 64 members named, a quorum of 43 signatures.
+     */
+    public static final int MAX_SIZE_BYTES = 4096;
 
     public static Tx sign(Hash chainId, KeyPair key, long nonce, TxPayload payload) {
         byte[] body = body(chainId, key.publicKey(), nonce, payload);

@@ -37,7 +37,25 @@ class TxCodecPropertiesTest {
                 Combinators.combine(amounts, amounts, amounts).as(TxPayload.ResizeVolume::new),
                 amounts.map(TxPayload.Donate::new),
                 Combinators.combine(amounts, amounts, Arbitraries.of("bad_data", "unavailable"))
-                        .as(TxPayload.ServiceReport::new));
+                        .as(TxPayload.ServiceReport::new),
+                Combinators.combine(amounts, amounts, Arbitraries.integers().between(0, 64),
+                        Arbitraries.integers().between(0, 43)).as(TxCodecPropertiesTest::proof));
+    }
+
+    /** A space proof naming {@code named} members, signed by {@code signed} (valid or not). */
+    private static TxPayload proof(long chunk, long round, int named, int signed) {
+        long[] agreeing = new long[named];
+        for (int i = 0; i < named; i++) {
+            agreeing[i] = 3L * i + 1;
+        }
+        org.cnt.chain.proof.ProofStatement statement = new org.cnt.chain.proof.ProofStatement(
+                chunk, round, Hash.sha256(Long.toString(round).getBytes()), agreeing);
+        java.util.Map<Long, byte[]> signatures = new java.util.TreeMap<>();
+        for (int i = 0; i < signed; i++) {
+            signatures.put((long) i, KeyPair.fromLabel("m" + i).sign(statement.signingBytes()));
+        }
+        return new TxPayload.SpaceProof(new org.cnt.chain.proof.ProofCertificate(statement,
+                signatures));
     }
 
     @Property(tries = 300)
@@ -50,6 +68,14 @@ class TxCodecPropertiesTest {
         assertThat(decoded).isEqualTo(tx);
         assertThat(decoded.toBytes()).isEqualTo(bytes);
         assertThat(decoded.signatureValid()).isTrue();
+    }
+
+    @Property(tries = 200)
+    void everyPayloadRoundTripsThroughTheApisJson(@ForAll("payloads") TxPayload payload)
+            throws Exception {
+        var mapper = org.cnt.chain.api.Json.mapper();
+        TxPayload back = mapper.readValue(mapper.writeValueAsString(payload), TxPayload.class);
+        assertThat(back).isEqualTo(payload);
     }
 
     @Property(tries = 200)

@@ -83,8 +83,14 @@ final class ViewMapper {
     }
 
     private Views.Chunk chunk(Chunk chunk, List<Views.SliceLease> leases) {
+        ChunkProof proof = core.ledger.state.proof(chunk.id());
+        long provenRound = proof == null ? -1 : proof.provenRound();
+        long provenEpoch = proof == null ? -1 : proof.provenEpoch();
+        List<Long> proven = proof == null ? List.of()
+                : java.util.Arrays.stream(proof.proven()).boxed().toList();
         return new Views.Chunk(chunk.id(), chunk.members(), chunk.epoch(),
-                chunk.isFull(core.ledger.params), chunk.freshSlices(), leases);
+                chunk.isFull(core.ledger.params), chunk.freshSlices(), leases, provenRound,
+                provenEpoch, proven);
     }
 
     List<Views.Chunk> chunks() {

@@ -197,6 +197,50 @@ class ProofBookTest {
                 "127.0.0.1:9100", chain.genesis.params().chunkSizeBytes())), "unknown_farmer");
     }
 
+    @Test
+    void miningPaysProvenReplicasOnlyAndTheSubsidyFeedsThePool() {
+        TestChain chain = new TestChain(TestChain.tinyParams(4).withEmission(1000, 10), 1);
+        List<KeyPair> farmers = chain.farmers(4, 1);
+        List<Long> members = chain.ledger.state.chunk(0).members();
+        long lost = members.get(0);
+        long round = nextRound(chain);
+        proveAll(chain, farmers, round, lost);
+        long poolBefore = chain.ledger.state.globals().poolUcnt();
+        long mintedBefore = chain.ledger.state.globals().mintedUcnt();
+        long earnedBefore = farmer(chain, members.get(1)).standing().earnedUcnt();
+        chain.nowMs += 9_000;
+        chain.advance(1);
+        assertThat(farmer(chain, members.get(1)).standing().earnedUcnt() - earnedBefore)
+                .as("10 s of 1000 ucnt/s over three proven replicas").isEqualTo(3333);
+        assertThat(chain.ledger.state.account(keyOf(chain, farmers, members.get(1)).address())
+                .balanceUcnt()).isEqualTo(farmer(chain, members.get(1)).standing().earnedUcnt());
+        assertThat(farmer(chain, lost).standing().earnedUcnt()).isZero();
+        assertThat(chain.ledger.state.globals().poolUcnt() - poolBefore).isEqualTo(100);
+        assertThat(chain.ledger.state.globals().mintedUcnt() - mintedBefore)
+                .isEqualTo(3 * 3333 + 100);
+    }
+
+    @Test
+    void anUnderReplicatedChunkEarnsNothingUntilItIsRepaired() {
+        TestChain chain = new TestChain(TestChain.tinyParams(4).withEmission(1000, 0), 1);
+        List<KeyPair> farmers = chain.farmers(4, 1);
+        long leaving = chain.ledger.state.chunk(0).members().get(3);
+        assertThat(chain.submit(keyOf(chain, farmers, leaving), new TxPayload.ExitFarmer()))
+                .isNull();
+        assertThat(chain.ledger.state.chunk(0).isFull(chain.genesis.params())).isFalse();
+        long round = nextRound(chain);
+        proveAll(chain, farmers, round, -1);
+        chain.nowMs += 9_000;
+        chain.advance(1);
+        for (Farmer f : chain.ledger.state.farmers().values()) {
+            assertThat(f.standing().earnedUcnt()).as("farmer " + f.id()).isZero();
+        }
+        List<KeyPair> spare = chain.farmers(1, 1);
+        assertThat(chain.ledger.state.chunk(0).isFull(chain.genesis.params())).isTrue();
+        assertThat(chain.ledger.state.chunk(0).members())
+                .contains(chain.ledger.state.farmerIdOf(spare.getFirst().publicKey()));
+    }
+
     static void assertCode(Rejection rejection, String code) {
         assertThat(rejection).as("expected a refusal with " + code).isNotNull();
         assertThat(rejection.code()).isEqualTo(code);
