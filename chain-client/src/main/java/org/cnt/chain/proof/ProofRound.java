@@ -47,6 +47,10 @@ public final class ProofRound {
         this.copy = copy;
     }
 
+    public Hash seed() {
+        return seed;
+    }
+
     public Challenge challengeOf(long farmer) {
         return Challenge.derive(seed, chunkId, farmer, chunkSizeBytes);
     }
