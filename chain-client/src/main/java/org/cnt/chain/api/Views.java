@@ -18,11 +18,14 @@ public final class Views {
     private Views() {
     }
 
-    /** GET /status. The price is null while the world disk has nothing to sell. */
+    /**
+     * GET /status. The price is null while the world disk has nothing to sell. The open proof
+     * round (0 before the first) takes space proofs on its seed until the next one opens.
+     */
     public record Status(String network, Hash chainId, long height, Hash headHash, Hash stateRoot,
                          long timestampMs, Figures figures, long sellableMbSec, long residualMbSec,
                          Double priceUcntPerMd, int mempoolSize, PublicKey producer,
-                         ChainParams params) {
+                         ChainParams params, long proofRoundHeight, Hash proofRoundSeed) {
     }
 
     /** GET /blocks/{height or hash}. */

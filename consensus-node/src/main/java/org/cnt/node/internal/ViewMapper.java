@@ -38,7 +38,8 @@ final class ViewMapper {
                 figures.residualMbSec(params.maxLeaseDays()),
                 finite(Pricing.priceUcntPerMd(params, next.poolAtStartUcnt(),
                         next.residualAtStartMbSec())),
-                core.mempoolSize(), head.producer(), params);
+                core.mempoolSize(), head.producer(), params,
+                core.ledger.state.globals().roundHeight(), core.ledger.state.globals().roundSeed());
     }
 
     static Views.Block block(Block block) {
