@@ -3,17 +3,12 @@ package org.cnt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import org.cnt.chain.api.Json;
 import org.cnt.chain.api.NodeClient;
 import org.cnt.chain.api.TxSender;
 import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.types.ChainParams;
-import org.cnt.chain.types.Genesis;
 import org.cnt.chain.types.TxPayload;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code cnt status} and {@code cnt farmer status} against a node and four farmer daemons. */
 class StatusCommandTest {
     private static final KeyPair OWNER = KeyPair.fromLabel("status-owner");
-    private static final int SLICE = 256 * 1024;
 
     @TempDir
     Path dir;
@@ -31,11 +25,7 @@ class StatusCommandTest {
 
     @BeforeEach
     void start() throws Exception {
-        ChainParams d = ChainParams.defaults();
-        net = LocalNetwork.start(dir, "status-test", new ChainParams(4 * ChainParams.MB, SLICE,
-                        4, 100, d.connectorWeightPpm(), d.minPriceUcntPerMd(), 20, 365, 7, 1000),
-                List.of(new Genesis.Allocation(OWNER.address(), 1_000_000_000)), 4,
-                8 * ChainParams.MB, Clock.systemUTC(), new LocalNetwork.Timing(20, 10, 100));
+        net = TestNetworks.fourFarmers(dir, "status-test", OWNER);
         NodeClient chain = net.client();
         TxSender.send(chain, OWNER, new TxPayload.RentVolume("disk", 3, 30,
                 chain.quote(3, 30).costUcnt()));
@@ -48,25 +38,14 @@ class StatusCommandTest {
         }
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run cnt(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 4];
-        all[0] = "--home";
-        all[1] = dir.resolve("home").toString();
-        all[2] = "--node";
-        all[3] = net.nodeUrl();
-        System.arraycopy(args, 0, all, 4, args.length);
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        return new Run(code, out.toString(), err.toString());
+    private CliRun cnt(String... args) {
+        return CliRun.of(new String[] {"--home", dir.resolve("home").toString(), "--node",
+            net.nodeUrl()}, args);
     }
 
     @Test
     void statusShowsEveryFarmersCapacityProofsAndEarnings() throws Exception {
-        Run run = cnt("status", "--json");
+        CliRun run = cnt("status", "--json");
         assertThat(run.code()).as(run.err()).isZero();
         JsonNode status = Json.mapper().readTree(run.out());
         assertThat(status.get("network").asText()).isEqualTo("status-test");
@@ -85,21 +64,21 @@ class StatusCommandTest {
         }
         assertThat(used).as("3 MB leased, one replica on each of the four farmers")
                 .isEqualTo(4 * 3 * ChainParams.MB);
-        Run human = cnt("status");
+        CliRun human = cnt("status");
         assertThat(human.out()).contains("status-test at height").contains("proofs:")
                 .contains("earned:");
     }
 
     @Test
     void farmerStatusShowsOneFarmerAndAnUnknownOneIsAClearError() throws Exception {
-        Run run = cnt("farmer", "status", "--id", "1", "--json");
+        CliRun run = cnt("farmer", "status", "--id", "1", "--json");
         assertThat(run.code()).as(run.err()).isZero();
         JsonNode farmer = Json.mapper().readTree(run.out());
         assertThat(farmer.get("id").asLong()).isEqualTo(1);
         assertThat(farmer.get("status").asText()).isEqualTo("active");
         assertThat(cnt("farmer", "status", "--id", "1").out()).contains("farmer 1 (active)")
                 .contains("capacity:").contains("proofs:");
-        Run unknown = cnt("farmer", "status", "--id", "99");
+        CliRun unknown = cnt("farmer", "status", "--id", "99");
         assertThat(unknown.code()).isNotZero();
         assertThat(unknown.err()).contains("no farmer 99").doesNotContain("Exception");
     }

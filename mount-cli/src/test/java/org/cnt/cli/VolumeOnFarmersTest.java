@@ -7,8 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.cnt.blockdev.VolumeConfig;
@@ -17,8 +15,6 @@ import org.cnt.chain.api.NodeClient;
 import org.cnt.chain.api.TxSender;
 import org.cnt.chain.api.Views;
 import org.cnt.chain.crypto.KeyPair;
-import org.cnt.chain.types.ChainParams;
-import org.cnt.chain.types.Genesis;
 import org.cnt.chain.types.TxPayload;
 import org.cnt.chain.replication.ChainCopyGroups;
 import org.cnt.chain.replication.CopyGroup;
@@ -33,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VolumeOnFarmersTest {
     private static final KeyPair OWNER = KeyPair.fromLabel("volume-owner");
-    private static final int SLICE = 256 * 1024;
 
     @TempDir
     Path dir;
@@ -43,11 +38,7 @@ class VolumeOnFarmersTest {
 
     @BeforeEach
     void start() throws Exception {
-        ChainParams d = ChainParams.defaults();
-        net = LocalNetwork.start(dir, "volume-test", new ChainParams(4 * ChainParams.MB, SLICE,
-                        4, 100, d.connectorWeightPpm(), d.minPriceUcntPerMd(), 20, 365, 7, 1000),
-                List.of(new Genesis.Allocation(OWNER.address(), 1_000_000_000)), 4,
-                8 * ChainParams.MB, Clock.systemUTC(), new LocalNetwork.Timing(20, 10, 100));
+        net = TestNetworks.fourFarmers(dir, "volume-test", OWNER);
         chain = net.client();
         long rented = TxSender.send(chain, OWNER, new TxPayload.RentVolume("disk", 8, 30,
                 chain.quote(8, 30).costUcnt())).height();
