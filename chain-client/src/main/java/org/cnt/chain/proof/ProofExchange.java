@@ -46,9 +46,27 @@ public final class ProofExchange {
         long from();
     }
 
-    /** A member's answer over the chunk as of micro-chain {@code height}. */
-    public record Response(long chunkId, long roundHeight, long from, long height, Hash answer)
-            implements Message {
+    /**
+     * A member's answer over the chunk as of micro-chain {@code height}, signed by it: the first
+     * answer a member counts from a peer is the one it judges, so nobody else may send it.
+     */
+    public record Response(long chunkId, long roundHeight, long from, long height, Hash answer,
+                           byte[] signature) implements Message {
+        private static final byte[] DOMAIN = "cnt-proof-response".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+
+        public byte[] signingBytes() {
+            return new org.cnt.chain.codec.CanonicalWriter(128).fixed(DOMAIN).u64(chunkId)
+                    .u64(roundHeight).u64(from).u64(height).fixed(answer.toBytes()).toByteArray();
+        }
+
+        static Response signed(long chunkId, long roundHeight, long from, long height,
+                               Hash answer, KeyPair key) {
+            Response unsigned = new Response(chunkId, roundHeight, from, height, answer,
+                    new byte[0]);
+            return new Response(chunkId, roundHeight, from, height, answer,
+                    key.sign(unsigned.signingBytes()));
+        }
     }
 
     /** A member's statement with its own signature. */
@@ -92,7 +110,7 @@ public final class ProofExchange {
     private final Map<Long, Boolean> verdicts = new TreeMap<>();
     private final Map<Long, Response> waiting = new TreeMap<>();
     private final Map<Long, Proposal> proposals = new TreeMap<>();
-    private final java.util.Set<Long> votedFor = new java.util.TreeSet<>();
+    private final Map<Long, Vote> votedFor = new TreeMap<>();
     private final Map<Long, byte[]> votes = new TreeMap<>();
     private Response own;
     private Proposal proposal;
@@ -123,7 +141,7 @@ public final class ProofExchange {
     }
 
     public List<Output> start(long now) throws IOException {
-        own = new Response(chunkId, roundHeight, self, height, round.ownAnswer());
+        own = Response.signed(chunkId, roundHeight, self, height, round.ownAnswer(), key);
         return onTick(now);
     }
 
@@ -173,13 +191,19 @@ public final class ProofExchange {
             out.add(new Broadcast(proposal));
             maybeSubmit(out);
         }
+        for (Vote vote : votedFor.values()) {
+            out.add(new Send(vote.proposer(), vote));
+        }
         vote(out);
         return out;
     }
 
     /** An answer after the deadline counts for nothing: a member must answer in time. */
     private void onResponse(Response response, long now) throws IOException {
-        if (verdicts.containsKey(response.from()) || now > deadlines.answersBy()) {
+        PublicKey sender = keys.get(response.from());
+        if (verdicts.containsKey(response.from()) || now > deadlines.answersBy() || sender == null
+                || !waiting.containsKey(response.from())
+                && !sender.verify(response.signingBytes(), response.signature())) {
             return;
         }
         ProofRound.Copy copy = copies.at(response.height());
@@ -222,15 +246,19 @@ public final class ProofExchange {
         proposals.put(p.from(), p);
     }
 
-    /** Signs each peer's proposal once every member it names matched this member's copy. */
+    /**
+     * Signs each peer's proposal once every member it names matched this member's copy (and
+     * resends the vote every tick, as it may be lost).
+     */
     private void vote(List<Output> out) {
         for (Proposal p : proposals.values()) {
-            if (votedFor.contains(p.from()) || !vouchesFor(p.statement())) {
+            if (votedFor.containsKey(p.from()) || !vouchesFor(p.statement())) {
                 continue;
             }
-            votedFor.add(p.from());
-            out.add(new Send(p.from(), new Vote(chunkId, roundHeight, self, p.from(),
-                    key.sign(p.statement().signingBytes()))));
+            Vote vote = new Vote(chunkId, roundHeight, self, p.from(),
+                    key.sign(p.statement().signingBytes()));
+            votedFor.put(p.from(), vote);
+            out.add(new Send(p.from(), vote));
         }
     }
 
