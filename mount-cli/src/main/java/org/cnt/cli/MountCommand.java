@@ -100,7 +100,11 @@ final class MountCommand implements Callable<Integer> {
         OpenVolume device = access.open(context, Long.toString(volume.id()));
         MountSession session;
         FuseOperations operations;
-        List<String> options = new ArrayList<>(List.of("-oauto_unmount", "-osubtype=cnt"));
+        // No auto_unmount: its fusermount3 watchdog (libfuse before 3.17) keeps descriptors it
+        // inherited open, so programs using a killed mount could wait on it for good. Without
+        // it this process is the device's only holder: killed, its programs get ENOTCONN at
+        // once, and the next mount (or cnt umount) clears the dead mount point.
+        List<String> options = new ArrayList<>(List.of("-osubtype=cnt"));
         try {
             if (raw) {
                 session = new MountSession(context.home(), target, volume.id(), List.of(device));

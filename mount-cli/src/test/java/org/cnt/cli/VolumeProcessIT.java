@@ -90,8 +90,7 @@ class VolumeProcessIT {
             // No write(2) returns from a dead mount: what was accepted is counted.
             int acceptedMib = accepted.get();
 
-            // The next mount clears the dead one if auto_unmount has not (it gives up while a
-            // program, like the writer here, still has the image open).
+            // The next mount clears the dead mount point (the writer still has the image open).
             Process again = cnt.startMount("--node", node.url(), "--raw", mnt.toString(),
                     "--volume", "it");
             writer.join(60_000);

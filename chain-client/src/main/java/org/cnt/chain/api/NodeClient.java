@@ -77,6 +77,10 @@ public final class NodeClient {
         return get("/farmers/" + id, Views.Farmer.class);
     }
 
+    public Views.Chunk chunk(long id) throws NodeApiException {
+        return get("/chunks/" + id, Views.Chunk.class);
+    }
+
     public List<Views.Chunk> chunks() throws NodeApiException {
         return get("/chunks", new TypeReference<List<Views.Chunk>>() { });
     }

@@ -339,6 +339,19 @@ public sealed interface MicroMessage {
         }
     }
 
+    /** A member's message of a space-proof round for this chunk (DESIGN.md "Space proofs"). */
+    record ProofMsg(long chunkId, org.cnt.chain.proof.ProofExchange.Message message)
+            implements MicroMessage {
+        public int tag() {
+            return 12;
+        }
+
+        public void encodeBody(CanonicalWriter out) {
+            out.u64(chunkId);
+            org.cnt.chain.proof.ProofMessages.encode(message, out);
+        }
+    }
+
     public static MicroMessage decode(byte[] bytes) throws CodecException {
         if (bytes.length > MAX_ENCODED_BYTES) {
             throw new CodecException("micro-chain message too large: " + bytes.length + " bytes");
@@ -372,6 +385,7 @@ public sealed interface MicroMessage {
             case 10 -> decodeCommitted(chunk, in);
             case 11 -> new Rejected(chunk, Hash.wrap(in.fixed(Hash.SIZE_BYTES, "op digest")),
                     in.string(1024, "reason"));
+            case 12 -> new ProofMsg(chunk, org.cnt.chain.proof.ProofMessages.decode(chunk, in));
             default -> throw new CodecException("unknown micro-chain message tag " + tag);
         };
         in.finish("micro-chain message");

@@ -274,6 +274,7 @@ public final class ProofExchange {
     private void onVote(Vote vote, List<Output> out) {
         PublicKey voter = keys.get(vote.from());
         if (proposal == null || vote.proposer() != self || voter == null
+                || votes.containsKey(vote.from())
                 || !voter.verify(proposal.statement().signingBytes(), vote.signature())) {
             return;
         }

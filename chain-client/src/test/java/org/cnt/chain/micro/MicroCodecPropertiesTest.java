@@ -16,6 +16,8 @@ import org.cnt.chain.codec.CodecException;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.crypto.PublicKey;
+import org.cnt.chain.proof.ProofExchange;
+import org.cnt.chain.proof.ProofStatement;
 
 class MicroCodecPropertiesTest {
     private static final KeyPair OWNER = KeyPair.fromLabel("owner");
@@ -74,7 +76,14 @@ class MicroCodecPropertiesTest {
                         List.of(new byte[] {1, 2}, new byte[0]))),
                 blocks.map(b -> new MicroMessage.Rejected(9, b.hash(), "sequence: expects 4")),
                 blocks.map(b -> new MicroMessage.Committed(9, Hash.sha256(b.hash().toBytes()),
-                        List.of(b, b), certify(b, 0, 2, 3))));
+                        List.of(b, b), certify(b, 0, 2, 3))),
+                blocks.map(b -> new MicroMessage.ProofMsg(9, new ProofExchange.Response(9, 40, 3,
+                        b.height(), b.hash(), new byte[64]))),
+                blocks.map(b -> new MicroMessage.ProofMsg(9, new ProofExchange.Proposal(9, 40, 3,
+                        new ProofStatement(9, 40, b.hash(), new long[] {1, 3, 7}),
+                        new byte[64]))),
+                blocks.map(b -> new MicroMessage.ProofMsg(9, new ProofExchange.Vote(9, 60, 2, 7,
+                        new byte[64]))));
     }
 
     @Property(tries = 300)

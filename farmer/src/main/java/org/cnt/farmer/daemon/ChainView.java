@@ -11,7 +11,8 @@ import org.cnt.farmer.microchain.SliceLease;
 /** What the farmer last read from the main chain: one consistent, immutable snapshot. */
 record ChainView(long height, long nowSec, ChainParams params, Map<Long, Views.Farmer> farmers,
                  Map<Long, Views.Chunk> chunks, Map<Long, Map<Integer, SliceLease>> leases,
-                 Map<PublicKey, String> endpoints) {
+                 Map<PublicKey, String> endpoints, long proofRoundHeight,
+                 org.cnt.chain.crypto.Hash proofRoundSeed) {
 
     static ChainView of(Views.Status status, List<Views.Farmer> farmers,
                         List<Views.Chunk> chunks) {
@@ -34,7 +35,7 @@ record ChainView(long height, long nowSec, ChainParams params, Map<Long, Views.F
         }
         return new ChainView(status.height(), status.timestampMs() / 1000, status.params(),
                 Map.copyOf(byId), Map.copyOf(chunkById), Map.copyOf(leases),
-                Map.copyOf(endpoints));
+                Map.copyOf(endpoints), status.proofRoundHeight(), status.proofRoundSeed());
     }
 
     /** This key's farmer id, or null while it is not registered (or has exited). */

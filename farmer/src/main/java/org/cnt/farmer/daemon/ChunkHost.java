@@ -81,6 +81,8 @@ final class ChunkHost implements AutoCloseable {
     private Replica replica;
     /** Committed heights handed to the file writer, up to this one. */
     private long fileHeight;
+    /** This replica's proof rounds; created at the first round (replica thread only). */
+    private ProofDriver proofs;
     /** The newest height whose commit record is durable. */
     private long durableHeight;
     private long idleSinceMs;
@@ -201,6 +203,9 @@ final class ChunkHost implements AutoCloseable {
     private void tick() {
         run(replica::onTick);
         long now = System.currentTimeMillis();
+        if (proofs != null && !closed) {
+            proofs.tick(now);
+        }
         if (replica.committedHeight() != heightAtLastTick) {
             heightAtLastTick = replica.committedHeight();
             idleSinceMs = now;
@@ -264,9 +269,32 @@ final class ChunkHost implements AutoCloseable {
         }
         executor.execute(() -> {
             queued.decrementAndGet();
+            if (message instanceof MicroMessage.ProofMsg proof) {
+                // Signed by its member: who relayed it does not matter.
+                if (proofs != null && !closed) {
+                    proofs.onMessage(proof.message(), System.currentTimeMillis());
+                }
+                return;
+            }
             run(() -> replica.onMessage(from, message));
         });
         return true;
+    }
+
+    /**
+     * Takes part in a proof round the main chain opened, over this replica's committed state
+     * (a replica still joining its epoch has no state to prove yet).
+     */
+    void proveRound(ProofDriver.Round round, ProofDriver.Submitter submitter) {
+        post(() -> {
+            if (closed || joining) {
+                return;
+            }
+            if (proofs == null) {
+                proofs = new ProofDriver(config.chunkId(), config.key(), outbox, submitter);
+            }
+            proofs.start(round, replica, System.currentTimeMillis());
+        });
     }
 
     void read(WireMessage.ReadRequest request, PublicKey reader, int clientId) {

@@ -67,6 +67,7 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
     private final ChainLeaseView leases = new ChainLeaseView(view);
     private final ReadService reads = new ReadService();
     private final NodeClient node;
+    private final ProofSubmitter proofSubmitter;
     private PeerLinks peers;
     private WireServer server;
     private ChainFollower follower;
@@ -77,6 +78,7 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
         this.store = store;
         this.replicaThreads = new DefaultEventExecutorGroup(config.replicaThreads());
         this.node = new NodeClient(config.nodeUrl());
+        this.proofSubmitter = new ProofSubmitter(node, config.key());
     }
 
     public static FarmerRuntime start(FarmerConfig config, Duration nodeWait)
@@ -187,12 +189,41 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
             }
         }
         retireHandedOver();
+        if (self != null && current.proofRoundHeight() > 0) {
+            for (long chunkId : mine) {
+                proveRound(current, current.chunks().get(chunkId), self);
+            }
+        }
         if (self == null && !exitAnnounced && hosts.currentHosts().isEmpty()
                 && hosts.retiringHosts().isEmpty()) {
             exitAnnounced = true;
             log.info("this farmer is not registered on the chain (it exited): every replica is "
                     + "handed over, nothing is left to serve; it can be stopped");
         }
+    }
+
+    /** Joins the open proof round for one of this farmer's chunks (a replica runs it once). */
+    private void proveRound(ChainView current, Views.Chunk chunk, long self) {
+        ChunkHost host = hosts.current(chunk.id());
+        if (host == null || host.config().epoch() != chunk.epoch()) {
+            return;
+        }
+        Map<Long, PublicKey> keys = new java.util.HashMap<>();
+        for (long member : chunk.members()) {
+            Views.Farmer farmer = current.farmers().get(member);
+            if (farmer == null) {
+                return;
+            }
+            keys.put(member, farmer.key());
+        }
+        ChainParams params = current.params();
+        long round = current.proofRoundHeight();
+        long turn = Math.floorMod(round / params.proofIntervalBlocks(),
+                (long) chunk.members().size());
+        host.proveRound(new ProofDriver.Round(round, current.proofRoundSeed(), self,
+                chunk.members(), keys, params.chunkSizeBytes(),
+                (long) params.proofIntervalBlocks() * params.blockTimeMs(),
+                chunk.members().get((int) turn) == self), proofSubmitter::submit);
     }
 
     private void startRetiring(ChunkHost host) {
@@ -393,6 +424,7 @@ public final class FarmerRuntime implements Outbox, AutoCloseable {
         if (follower != null) {
             follower.close();
         }
+        proofSubmitter.close();
         if (server != null) {
             server.close();
         }

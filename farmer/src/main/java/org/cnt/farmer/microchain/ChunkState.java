@@ -324,6 +324,30 @@ public final class ChunkState {
         return out;
     }
 
+    /** Bytes as of {@code atHeight}, a {@link #readable} height, into {@code into}'s remaining. */
+    public void readAt(long atHeight, long offset, java.nio.ByteBuffer into) {
+        int length = into.remaining();
+        if (offset < 0 || offset + length > geometry.chunkSizeBytes()) {
+            throw new IllegalArgumentException("read " + length + " at " + offset + " outside a "
+                    + geometry.chunkSizeBytes() + "-byte chunk");
+        }
+        int pageSize = geometry.pageSizeBytes();
+        int done = 0;
+        while (done < length) {
+            long at = offset + done;
+            int within = (int) (at % pageSize);
+            int take = Math.min(pageSize - within, length - done);
+            ByteBuffer content = storedPage((int) (at / pageSize), atHeight);
+            if (content != null) {
+                into.put(into.position(), content, within, take);
+            } else {
+                into.put(into.position(), new byte[take]);
+            }
+            into.position(into.position() + take);
+            done += take;
+        }
+    }
+
     /** Whether the pages as of {@code atHeight} can still be read whole. */
     public boolean readable(long atHeight) {
         return atHeight >= queuedHeight && atHeight <= height;
