@@ -30,6 +30,8 @@ import org.cnt.chain.micro.Wop;
 public final class ChunkState {
     /** The newest committed heights that stay readable as a whole (snapshots for peers). */
     public static final int READABLE_HEIGHTS = 4;
+    /** What never-written pages read as. */
+    private static final byte[] ZEROS = new byte[64 << 10];
 
     private final ChunkGeometry geometry;
     private final PageBase base;
@@ -304,23 +306,12 @@ public final class ChunkState {
 
     /** Bytes at any offset and length inside the chunk. */
     public byte[] read(long offset, int length) {
-        if (offset < 0 || length < 0 || offset + length > geometry.chunkSizeBytes()) {
+        if (length < 0) {
             throw new IllegalArgumentException("read " + length + " at " + offset + " outside a "
                     + geometry.chunkSizeBytes() + "-byte chunk");
         }
         byte[] out = new byte[length];
-        int pageSize = geometry.pageSizeBytes();
-        int done = 0;
-        while (done < length) {
-            long at = offset + done;
-            int within = (int) (at % pageSize);
-            int take = Math.min(pageSize - within, length - done);
-            ByteBuffer content = storedPage((int) (at / pageSize), height);
-            if (content != null) {
-                content.get(within, out, done, take);
-            }
-            done += take;
-        }
+        readAt(height, offset, ByteBuffer.wrap(out));
         return out;
     }
 
@@ -341,7 +332,10 @@ public final class ChunkState {
             if (content != null) {
                 into.put(into.position(), content, within, take);
             } else {
-                into.put(into.position(), new byte[take]);
+                for (int zero = 0; zero < take; zero += ZEROS.length) {
+                    into.put(into.position() + zero, ZEROS, 0, Math.min(ZEROS.length,
+                            take - zero));
+                }
             }
             into.position(into.position() + take);
             done += take;
