@@ -86,8 +86,21 @@ final class CntProcesses implements AutoCloseable {
         CompletableFuture<String> out = drain(process, false);
         CompletableFuture<String> err = drain(process, true);
         if (!process.waitFor(timeoutSec, TimeUnit.SECONDS)) {
+            // SIGQUIT: the JVM prints every thread's stack, which says where it waits.
+            new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start()
+                    .waitFor(5, TimeUnit.SECONDS);
+            TimeUnit.SECONDS.sleep(2);
             process.destroyForcibly();
-            throw new AssertionError(what + " did not finish in " + timeoutSec + " s");
+            process.waitFor(30, TimeUnit.SECONDS);
+            String output = out.getNow("") + err.getNow("");
+            try {
+                output = out.get(5, TimeUnit.SECONDS) + err.get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException
+                     | java.util.concurrent.TimeoutException e) {
+                // what was read so far is shown
+            }
+            throw new AssertionError(what + " did not finish in " + timeoutSec + " s; its output "
+                    + "and threads:\n" + output);
         }
         return new Result(process.exitValue(), out.join(), err.join());
     }
