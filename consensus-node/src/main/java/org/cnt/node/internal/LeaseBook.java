@@ -45,9 +45,15 @@ final class LeaseBook {
         }
     }
 
-    /** A copy: chunk id to the number of its slices under an active lease. */
-    SortedMap<Long, Integer> leasedSlicesByChunk() {
-        return new TreeMap<>(leasedSlicesByChunk);
+    /**
+     * Chunk id to the number of its slices under an active lease, as it stands before {@link
+     * #advanceTo}{@code (nowSec)}: a copy only when a lease ends by then (the live map stays the
+     * same otherwise, and most blocks end none).
+     */
+    SortedMap<Long, Integer> leasedSlicesByChunkBefore(long nowSec) {
+        boolean anyEnds = !activeByExpiry.isEmpty() && activeByExpiry.first().atSec() <= nowSec;
+        return anyEnds ? new TreeMap<>(leasedSlicesByChunk)
+                : java.util.Collections.unmodifiableSortedMap(leasedSlicesByChunk);
     }
 
     long graceEndSec(Volume volume) {

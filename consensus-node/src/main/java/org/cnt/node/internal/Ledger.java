@@ -73,7 +73,7 @@ final class Ledger {
         Globals before = state.globals();
         long nowSec = Math.max(before.timeSec(), timestampMs / 1000);
         long boughtBefore = before.boughtMbSec(before.timeSec());
-        java.util.SortedMap<Long, Integer> leasedSlices = leases.leasedSlicesByChunk();
+        java.util.SortedMap<Long, Integer> leasedSlices = leases.leasedSlicesByChunkBefore(nowSec);
         leases.advanceTo(nowSec);
         state.setGlobals(state.globals().withTime(nowSec));
         long boughtNow = state.globals().boughtMbSec(nowSec);

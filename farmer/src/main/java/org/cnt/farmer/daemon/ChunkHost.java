@@ -83,6 +83,8 @@ final class ChunkHost implements AutoCloseable {
     private long fileHeight;
     /** This replica's proof rounds; created at the first round (replica thread only). */
     private ProofDriver proofs;
+    /** The newest round this replica runs (written on its thread, read by the follower's). */
+    private volatile long roundStarted;
     /** The newest height whose commit record is durable. */
     private long durableHeight;
     private long idleSinceMs;
@@ -286,6 +288,10 @@ final class ChunkHost implements AutoCloseable {
      * (a replica still joining its epoch has no state to prove yet).
      */
     void proveRound(ProofDriver.Round round, ProofDriver.Submitter submitter) {
+        // Every chain view names the open round; once it runs, the replica's thread is spared.
+        if (round.height() <= roundStarted) {
+            return;
+        }
         post(() -> {
             if (closed || joining) {
                 return;
@@ -294,6 +300,7 @@ final class ChunkHost implements AutoCloseable {
                 proofs = new ProofDriver(config.chunkId(), config.key(), outbox, submitter);
             }
             proofs.start(round, replica, System.currentTimeMillis());
+            roundStarted = round.height();
         });
     }
 
