@@ -154,12 +154,24 @@ final class Simulator {
                 }
             }
             throw new AssertionError("no convergence after healing: heights "
-                    + Arrays.toString(heights()) + handoverState() + ", client unacked "
+                    + Arrays.toString(heights()) + ", certified roots at "
+                    + Arrays.toString(anchorHeights()) + ", newest acknowledged write at "
+                    + newestAcknowledgedHeight() + handoverState() + ", client unacked "
                     + client.unacked.size()
                     + ", rejections " + client.rejections);
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    private long[] anchorHeights() {
+        long[] heights = new long[n];
+        Replica[] group = handedOver ? next : replicas;
+        for (int i = 0; i < n; i++) {
+            Replica.Anchor anchor = group[i] == null ? null : group[i].readAnchor();
+            heights[i] = anchor == null ? -1 : anchor.block().committedHeight();
+        }
+        return heights;
     }
 
     private long[] heights() {
@@ -646,11 +658,18 @@ final class Simulator {
                 return false;
             }
             height = h;
-            if (group[i].readAnchor() == null) {
+            // A reader asks for a root certified at or above the height its write committed at.
+            Replica.Anchor anchor = group[i].readAnchor();
+            if (anchor == null || anchor.block().committedHeight() < newestAcknowledgedHeight()) {
                 return false;
             }
         }
         return client.unacked.isEmpty() && !client.writing;
+    }
+
+    private long newestAcknowledgedHeight() {
+        Map<Long, Hash> acked = handedOver ? nextAckedAt : ackedAt;
+        return acked.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     private void checkConverged() {
