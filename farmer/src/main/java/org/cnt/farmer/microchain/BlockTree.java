@@ -53,6 +53,11 @@ final class BlockTree {
     private final Map<Hash, Long> committedHeights = new HashMap<>();
     private final NavigableMap<Long, Hash> rootAt = new TreeMap<>();
     private long committedHeight;
+    /**
+     * The newest committed height whose block carried operations; the base height of a tree that
+     * starts from a snapshot, whose history is unknown.
+     */
+    private long newestOpHeight;
     private long retainedDataBytes;
 
     BlockTree(ChunkState state, Hash genesisHash, int retainBlocks) {
@@ -67,6 +72,7 @@ final class BlockTree {
         this.state = state;
         this.retainBlocks = retainBlocks;
         committedHeight = baseHeight;
+        newestOpHeight = baseHeight;
         committedHashes.put(baseHeight, baseHash);
         committedHeights.put(baseHash, baseHeight);
         rootAt.put(baseHeight, state.root());
@@ -126,6 +132,11 @@ final class BlockTree {
 
     long committedHeight() {
         return committedHeight;
+    }
+
+    /** The newest committed height an operation was ordered at (or the snapshot base). */
+    long newestOpHeight() {
+        return newestOpHeight;
     }
 
     Hash committedHash() {
@@ -224,6 +235,16 @@ final class BlockTree {
                 .anyMatch(node -> node.block().opDigests().contains(opDigest));
     }
 
+    /** The operations the uncommitted blocks up to {@code tip} order (none if broken). */
+    java.util.Set<Hash> opsInChainTo(Hash tip) {
+        List<Node> chain = chainTo(tip);
+        java.util.Set<Hash> digests = new java.util.HashSet<>();
+        if (chain != null) {
+            chain.forEach(node -> digests.addAll(node.block().opDigests()));
+        }
+        return digests;
+    }
+
     /** Whether any uncommitted block up to {@code tip} carries operations (so needs committing). */
     boolean chainHasOps(Hash tip) {
         List<Node> chain = chainTo(tip);
@@ -240,6 +261,9 @@ final class BlockTree {
             state.applyBlock(node.block().height(), node.ops());
             pending.remove(node.block().hash());
             committedHeight = node.block().height();
+            if (!node.ops().isEmpty()) {
+                newestOpHeight = committedHeight;
+            }
             committedHashes.put(committedHeight, node.block().hash());
             committedHeights.put(node.block().hash(), committedHeight);
             recentCommitted.put(node.block().height(), node);

@@ -64,9 +64,12 @@ final class PendingOps {
         waiting.values().removeIf(e -> e.views() > maxViews);
     }
 
-    /** Records the proof and returns who was waiting for it, or null. */
+    /**
+     * Records the proof and returns who was waiting for it, or null. The first proof stays: it
+     * is the one the client was told of.
+     */
     Entry committed(Hash digest, MicroMessage.Committed proof) {
-        recentCommits.put(digest, proof);
+        recentCommits.putIfAbsent(digest, proof);
         return waiting.remove(digest);
     }
 

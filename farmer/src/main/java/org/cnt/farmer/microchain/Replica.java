@@ -470,16 +470,18 @@ public final class Replica {
     }
 
     /**
-     * Whether the committed state changed since the newest certified root statement, so readers
-     * cannot verify it yet: then the leader proposes a block (empty if need be) stating it.
+     * Whether an operation committed since the newest certified root statement, so a reader that
+     * asks for state at least as new as its commit cannot be served yet: then the leader proposes
+     * a block (empty if need be) stating the root. Judged by height, not by whether the root
+     * changed: an operation that leaves the chunk as it was (a session reopened on the same
+     * terms) still has a client waiting for a statement at its height.
      */
     private boolean rootStatementStale() {
         if (lock.isGenesis()) {
             return true;
         }
         MicroBlock block = lockBlock();
-        return block != null && block.committedHeight() < tree.committedHeight()
-                && !block.committedRoot().equals(tree.state().root());
+        return block != null && block.committedHeight() < tree.newestOpHeight();
     }
 
     private List<ReplicaOutput> drain() {
@@ -632,17 +634,22 @@ public final class Replica {
             }
         }
         long blockBytes = 0;
+        // An operation stays queued until it commits, so the blocks above the committed tip may
+        // order it already; one that is idempotent (a session reopened) would pass again.
+        java.util.Set<Hash> ordered = tree.opsInChainTo(lock.blockHash());
         var iterator = pendingOps.asMap().entrySet().iterator();
         while (!sealDue && iterator.hasNext() && ops.size() < config.maxOpsPerBlock()
                 && blockBytes < MAX_BLOCK_DATA_BYTES) {
             var entry = iterator.next();
+            if (ordered.contains(entry.getKey())) {
+                continue;
+            }
             OpValidator.Outcome outcome = validator.validate(entry.getValue().op(), meta);
             if (outcome.accepted()) {
                 ops.add(entry.getValue().op());
                 blockBytes += dataBytes(entry.getValue().op());
                 meta = outcome.after();
-            } else if (!outcome.refusal().transientRefusal()
-                    && !tree.chainContainsOp(lock.blockHash(), entry.getKey())) {
+            } else if (!outcome.refusal().transientRefusal()) {
                 send(entry.getValue().client(), new MicroMessage.Rejected(config.chunkId(),
                         entry.getKey(), outcome.refusal().toString()));
                 iterator.remove();

@@ -157,6 +157,35 @@ class ReplicaTest {
         assertThat(acks).hasSize(2).allMatch(ack -> ack.proves(members, 3));
     }
 
+    /**
+     * Reopening a session changes nothing once the first copy of it is ordered, so a leader that
+     * ordered it again in the next block (it stays queued until it commits) gave its resent
+     * acknowledgement a height no root statement ever covered: readers waited for it for good.
+     */
+    @Test
+    void anOperationIsOrderedOnceAndItsResentProofIsReadableAtItsHeight() {
+        int leader = leader(0);
+        ChunkOp open = open();
+        submit(leader, open);
+        tickAll(6);
+        long orderings = sent.stream().filter(MicroMessage.Proposal.class::isInstance)
+                .map(m -> ((MicroMessage.Proposal) m).block())
+                .filter(block -> block.opDigests().contains(open.digest()))
+                .map(MicroBlock::hash).distinct().count();
+        assertThat(orderings).as("blocks that order the operation").isEqualTo(1);
+        toClient.clear();
+        submit(leader, open);
+        List<MicroMessage.Committed> resent = toClient.stream()
+                .filter(MicroMessage.Committed.class::isInstance)
+                .map(MicroMessage.Committed.class::cast).toList();
+        assertThat(resent).hasSize(1).allMatch(ack -> ack.proves(members, 3));
+        long height = resent.getFirst().chain().getFirst().height();
+        for (Replica replica : replicas) {
+            assertThat(replica.readAnchor()).isNotNull();
+            assertThat(replica.readAnchor().block().committedHeight()).isGreaterThanOrEqualTo(height);
+        }
+    }
+
     @Test
     void aFollowerForwardsClientWritesToTheLeader() {
         int follower = (leader(0) + 1) % 4;
