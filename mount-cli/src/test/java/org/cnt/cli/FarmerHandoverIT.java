@@ -97,7 +97,7 @@ class FarmerHandoverIT {
                 long epoch = 0;
                 for (CompletableFuture<Commit> commit : pending) {
                     Commit done = commit.get(180, TimeUnit.SECONDS);
-                    long doneEpoch = done.proof().chain().getFirst().epoch();
+                    long doneEpoch = done.epoch();
                     if (done.chunkId() == chunk && (doneEpoch > epoch
                             || doneEpoch == epoch && done.height() > height)) {
                         epoch = doneEpoch;
@@ -111,6 +111,7 @@ class FarmerHandoverIT {
                 for (int s = 0; s < SLICES; s++) {
                     SliceRef slice = volume.slices().get(s);
                     byte[] back = client.read(slice.chunkId(), (long) slice.index() * MIB, MIB,
+                            slice.chunkId() == chunk ? epoch : 0,
                             slice.chunkId() == chunk ? height : 0).get(60, TimeUnit.SECONDS);
                     assertThat(back).as("slice %d", s).isEqualTo(java.util.Arrays.copyOfRange(
                             expected, s * MIB, (s + 1) * MIB));

@@ -23,6 +23,7 @@ import org.cnt.chain.replication.ChainCopyGroups;
 import org.cnt.chain.replication.Commit;
 import org.cnt.chain.replication.CopyGroup;
 import org.cnt.chain.replication.ReplicationClient;
+import org.cnt.chain.types.Chunk;
 import org.cnt.chain.types.SliceRef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -114,7 +115,8 @@ class FarmerProcessIT {
                     for (int part = 0; part < MIB; part += 256 << 10) {
                         byte[] back = client.read(slice.chunkId(),
                                 (long) slice.index() * MIB + part, 256 << 10,
-                                heights.get(slice.chunkId())).get(60, TimeUnit.SECONDS);
+                                Chunk.FIRST_EPOCH, heights.get(slice.chunkId()))
+                                .get(60, TimeUnit.SECONDS);
                         assertThat(back).as("slice %d at %d", s, part).isEqualTo(
                                 java.util.Arrays.copyOfRange(expected, s * MIB + part,
                                         s * MIB + part + (256 << 10)));

@@ -102,7 +102,14 @@ class HandoverTest {
         client = new ReplicationClient(OWNER, new ChainCopyGroups(chain),
                 ReplicationClient.Options.defaults());
         Hash session = Hash.sha256("handover-session".getBytes());
-        client.submit(ChunkOp.OpenSession.sign(OWNER, volume.id(), chunk, session))
+        Commit opened = client.submit(ChunkOp.OpenSession.sign(OWNER, volume.id(), chunk,
+                session)).get(20, TimeUnit.SECONDS);
+
+        // A second client that learns the group before the handover and reads only after it: its
+        // group is of the old epoch, and so is the height it asks for.
+        ReplicationClient late = new ReplicationClient(OWNER, new ChainCopyGroups(chain),
+                ReplicationClient.Options.defaults());
+        late.read(chunk, (long) slice.index() * SLICE, WRITE, opened.epoch(), opened.height())
                 .get(20, TimeUnit.SECONDS);
 
         int leaving = farmerIndex(chain, before.members().getLast());
@@ -132,8 +139,14 @@ class HandoverTest {
                             java.util.Arrays.copyOfRange(expected, offset, offset + WRITE))))));
         }
         Commit last = null;
+        Commit lastInOldEpoch = opened;
+        int writtenInOldEpoch = 0;
         for (CompletableFuture<Commit> commit : commits) {
             last = commit.get(90, TimeUnit.SECONDS);
+            if (last.epoch() == before.epoch()) {
+                lastInOldEpoch = last;
+                writtenInOldEpoch++;
+            }
         }
 
         Views.Chunk after = chunk(chain, chunk);
@@ -145,9 +158,19 @@ class HandoverTest {
         assertThat(newcomers).hasSize(farmers > 4 ? 1 : 0);
 
         // The last write committed in the new epoch; the spare holds the whole chunk too.
-        assertThat(last.proof().chain().getFirst().epoch()).isEqualTo(after.epoch());
-        assertThat(client.read(chunk, (long) slice.index() * SLICE, SLICE, last.height())
+        assertThat(last.epoch()).isEqualTo(after.epoch());
+        assertThat(client.read(chunk, (long) slice.index() * SLICE, SLICE, last.epoch(),
+                last.height())
                 .get(20, TimeUnit.SECONDS)).isEqualTo(expected);
+        try (late) {
+            // Writes go in sequence order, so those committed in the old epoch are a prefix.
+            int prefix = writtenInOldEpoch * WRITE;
+            byte[] seen = late.read(chunk, (long) slice.index() * SLICE, SLICE,
+                    lastInOldEpoch.epoch(), lastInOldEpoch.height()).get(30, TimeUnit.SECONDS);
+            assertThat(java.util.Arrays.copyOf(seen, prefix))
+                    .as("read by a client that knew only the old group")
+                    .isEqualTo(java.util.Arrays.copyOf(expected, prefix));
+        }
         long height = awaitSameHeight(chain, after);
         assertThat(height).isGreaterThanOrEqualTo(last.height());
         for (long newcomer : newcomers) {

@@ -24,6 +24,7 @@ import org.cnt.chain.replication.Commit;
 import org.cnt.chain.replication.ReplicationClient;
 import org.cnt.chain.replication.ReplicationException;
 import org.cnt.chain.types.ChainParams;
+import org.cnt.chain.types.Chunk;
 import org.cnt.chain.types.Genesis;
 import org.cnt.chain.types.SliceRef;
 import org.cnt.chain.types.TxPayload;
@@ -140,10 +141,10 @@ class ReplicationTest {
             height = Math.max(height, commit.get(20, TimeUnit.SECONDS).height());
         }
         long base = (long) slice.index() * SLICE;
-        byte[] back = client.read(slice.chunkId(), base, 32 * 4096, height)
+        byte[] back = client.read(slice.chunkId(), base, 32 * 4096, Chunk.FIRST_EPOCH, height)
                 .get(20, TimeUnit.SECONDS);
         assertThat(back).isEqualTo(java.util.Arrays.copyOf(expected, 32 * 4096));
-        byte[] unaligned = client.read(slice.chunkId(), base + 100, 9000, height)
+        byte[] unaligned = client.read(slice.chunkId(), base + 100, 9000, Chunk.FIRST_EPOCH, height)
                 .get(20, TimeUnit.SECONDS);
         assertThat(unaligned).isEqualTo(java.util.Arrays.copyOfRange(expected, 100, 9100));
     }
@@ -201,7 +202,7 @@ class ReplicationTest {
                 List.of(new Wop(slice.index(), 3, 5, "!".getBytes())))).get(20, TimeUnit.SECONDS);
         assertThat(third.height()).isGreaterThan(height);
         assertThat(new String(client.read(chunk, (long) slice.index() * SLICE, 6,
-                third.height()).get(20, TimeUnit.SECONDS))).isEqualTo("later!");
+                third.epoch(), third.height()).get(20, TimeUnit.SECONDS))).isEqualTo("later!");
 
         clock.shiftMs.set(31L * 86_400_000);
         long expiry = chain.volume(volume.id()).expirySec();
@@ -257,7 +258,8 @@ class ReplicationTest {
         for (CompletableFuture<Commit> commit : commits) {
             height = Math.max(height, commit.get(60, TimeUnit.SECONDS).height());
         }
-        assertThat(client.read(chunk, (long) slice.index() * SLICE, expected.length, height)
+        assertThat(client.read(chunk, (long) slice.index() * SLICE, expected.length,
+                Chunk.FIRST_EPOCH, height)
                 .get(20, TimeUnit.SECONDS)).isEqualTo(expected);
     }
 }

@@ -17,10 +17,16 @@ final class TestNetworks {
      * slices, and {@code owner} funded to rent.
      */
     static LocalNetwork fourFarmers(Path dir, String network, KeyPair owner) throws Exception {
+        return fourFarmers(dir, network, owner, Clock.systemUTC());
+    }
+
+    /** The same network on a clock of the test's (block times, so lease expiry, follow it). */
+    static LocalNetwork fourFarmers(Path dir, String network, KeyPair owner, Clock clock)
+            throws Exception {
         ChainParams d = ChainParams.defaults();
         return LocalNetwork.start(dir, network, new ChainParams(4 * ChainParams.MB, 256 * 1024,
                         4, 100, d.connectorWeightPpm(), d.minPriceUcntPerMd(), 20, 365, 7, 1000),
                 List.of(new Genesis.Allocation(owner.address(), 1_000_000_000)), 4,
-                8 * ChainParams.MB, Clock.systemUTC(), new LocalNetwork.Timing(20, 10, 100));
+                8 * ChainParams.MB, clock, new LocalNetwork.Timing(20, 10, 100));
     }
 }

@@ -14,14 +14,13 @@ import org.cnt.chain.replication.ReplicationException;
 /** The real copy groups: the replication client on the groups the main chain assigns. */
 final class ReplicaNetwork implements Replicas {
     private final NodeClient node;
-    private final ChainCopyGroups groups;
     private final ReplicationClient client;
     private final ServiceReporter reporter;
 
     ReplicaNetwork(NodeClient node, KeyPair owner) {
         this.node = node;
-        this.groups = new ChainCopyGroups(node);
-        this.client = new ReplicationClient(owner, groups, ReplicationClient.Options.defaults());
+        this.client = new ReplicationClient(owner, new ChainCopyGroups(node),
+                ReplicationClient.Options.defaults());
         this.reporter = new ServiceReporter(node, owner);
         client.onBadReply(reporter::badData);
     }
@@ -31,7 +30,7 @@ final class ReplicaNetwork implements Replicas {
             InterruptedException {
         try {
             return client.submit(op).thenApply(commit -> new CommitPoint(
-                    commit.proof().chain().getFirst().epoch(), commit.height()));
+                    commit.epoch(), commit.height()));
         } catch (ReplicationException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -41,7 +40,7 @@ final class ReplicaNetwork implements Replicas {
     public CompletableFuture<byte[]> read(long chunkId, long offsetBytes, int lengthBytes,
                                           CommitPoint after) {
         try {
-            return client.read(chunkId, offsetBytes, lengthBytes, minHeight(chunkId, after));
+            return client.read(chunkId, offsetBytes, lengthBytes, after.epoch(), after.height());
         } catch (ReplicationException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -51,23 +50,10 @@ final class ReplicaNetwork implements Replicas {
     public CompletableFuture<byte[]> readMeta(long chunkId, long sliceOffsetBytes,
                                               CommitPoint after) {
         try {
-            return client.readMeta(chunkId, sliceOffsetBytes, minHeight(chunkId, after));
+            return client.readMeta(chunkId, sliceOffsetBytes, after.epoch(), after.height());
         } catch (ReplicationException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    /**
-     * The height to ask for in the group's current epoch: a later epoch than the commit's starts
-     * from a state holding it, so any of its heights will do.
-     */
-    private long minHeight(long chunkId, CommitPoint after) throws ReplicationException {
-        CopyGroup group = groups.group(chunkId);
-        if (group.epoch() < after.epoch()) {
-            groups.invalidate(chunkId);
-            group = groups.group(chunkId);
-        }
-        return group.epoch() == after.epoch() ? after.height() : 0;
     }
 
     @Override

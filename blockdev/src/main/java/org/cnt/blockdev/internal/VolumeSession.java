@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import org.cnt.blockdev.LeaseExpiredException;
 import org.cnt.blockdev.VolumeInUseException;
 import org.cnt.chain.codec.CodecException;
 import org.cnt.chain.crypto.Hash;
@@ -104,7 +105,7 @@ final class VolumeSession {
         }
         List<Long> chunks = map.chunks();
         for (int i = 0; i < chunks.size(); i++) {
-            committed(chunks.get(i), await(opened.get(i), "open the session on chunk "
+            committed(chunks.get(i), await(opened.get(i), map.volumeId(), "open the session on chunk "
                     + chunks.get(i)));
         }
         leasedUntilSec = until;
@@ -129,8 +130,8 @@ final class VolumeSession {
     private ChunkMeta meta(long chunk, CommitPoint after) throws IOException,
             InterruptedException {
         byte[] bytes = await(replicas.readMeta(chunk,
-                map.chunkOffset(map.firstSliceIn(chunk), 0), after), "read chunk " + chunk
-                + "'s state");
+                map.chunkOffset(map.firstSliceIn(chunk), 0), after), map.volumeId(),
+                "read chunk " + chunk + "'s state");
         try {
             return ChunkMeta.decode(bytes, slicesPerChunk);
         } catch (CodecException e) {
@@ -180,12 +181,12 @@ final class VolumeSession {
                     sessionId)));
         }
         for (CompletableFuture<CommitPoint> future : closed) {
-            await(future, "close the session");
+            await(future, map.volumeId(), "close the session");
         }
     }
 
-    static <T> T await(CompletableFuture<T> future, String what) throws IOException,
-            InterruptedException {
+    static <T> T await(CompletableFuture<T> future, long volumeId, String what)
+            throws IOException, InterruptedException {
         try {
             return future.get();
         } catch (ExecutionException e) {
@@ -193,6 +194,11 @@ final class VolumeSession {
             String reason = cause.getMessage();
             if (reason != null && reason.contains("session_held")) {
                 throw new VolumeInUseException("could not " + what + ": " + reason);
+            }
+            if (LeaseExpiredException.says(reason)) {
+                throw new LeaseExpiredException(volumeId, what,
+                        cause instanceof org.cnt.chain.replication.ReplicationException.Refused r
+                                ? r.reason() : reason);
             }
             throw new IOException("could not " + what + ": " + reason, cause);
         }

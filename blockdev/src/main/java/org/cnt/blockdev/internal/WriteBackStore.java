@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.cnt.blockdev.LeaseExpiredException;
 import org.cnt.chain.micro.ChunkOp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,12 @@ final class WriteBackStore implements PageStore {
     private volatile boolean running = true;
     private volatile String lastError;
     private volatile String sessionLost;
+    /**
+     * Set while the farmers refuse this volume's writes because its lease ran out: a flush then
+     * fails at once with how to extend it instead of waiting for good. The pages stay dirty and
+     * the flusher keeps offering them, so they commit once the lease is extended.
+     */
+    private volatile LeaseExpiredException leaseExpired;
     private volatile long resyncPauseMs = MIN_RESYNC_PAUSE_MS;
 
     WriteBackStore(VolumeMap map, WriteLog writeLog, SealedPages sealed, Replicas replicas,
@@ -160,7 +167,7 @@ final class WriteBackStore implements PageStore {
         for (Run run : runs) {
             byte[] pages;
             try {
-                pages = VolumeSession.await(run.pages(), "read pages " + (first + run.index())
+                pages = VolumeSession.await(run.pages(), map.volumeId(), "read pages " + (first + run.index())
                         + ".." + (first + run.index() + run.count() - 1) + " of volume "
                         + map.volumeId());
             } catch (InterruptedException e) {
@@ -235,6 +242,9 @@ final class WriteBackStore implements PageStore {
             long target = registeredSeq;
             while (!firstSeqs.isEmpty() && firstSeqs.first() <= target) {
                 checkOpen();
+                if (leaseExpired != null) {
+                    throw leaseExpired;
+                }
                 changed.await(1, TimeUnit.SECONDS);
                 long now = System.currentTimeMillis();
                 if (now - warned >= WARN_EVERY_MS) {
@@ -299,6 +309,9 @@ final class WriteBackStore implements PageStore {
                 return;
             } catch (RuntimeException | IOException e) {
                 lastError = e.getMessage();
+                if (e instanceof LeaseExpiredException expired) {
+                    expiredLease(expired);
+                }
                 log.warn("volume {}: flusher: {}", map.volumeId(), e.toString());
                 try {
                     backOff(MAX_RESYNC_PAUSE_MS);
@@ -444,7 +457,24 @@ final class WriteBackStore implements PageStore {
         });
     }
 
+    private void expiredLease(LeaseExpiredException expired) {
+        if (leaseExpired == null) {
+            log.error("volume {}: {}", map.volumeId(), expired.getMessage());
+        }
+        lock.lock();
+        try {
+            leaseExpired = expired;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void committed(long chunk, List<Sent> batch, CommitPoint point) {
+        if (leaseExpired != null) {
+            leaseExpired = null;
+            log.info("volume {}: the farmers take its writes again", map.volumeId());
+        }
         session.committed(chunk, point);
         resyncPauseMs = MIN_RESYNC_PAUSE_MS;
         lock.lock();
@@ -481,6 +511,14 @@ final class WriteBackStore implements PageStore {
 
     private void failed(long chunk, List<Sent> batch, Throwable error) {
         lastError = error.getMessage();
+        Throwable cause = error instanceof java.util.concurrent.CompletionException
+                && error.getCause() != null ? error.getCause() : error;
+        String reason = cause instanceof org.cnt.chain.replication.ReplicationException.Refused r
+                ? r.reason() : cause.getMessage();
+        if (LeaseExpiredException.says(reason)) {
+            expiredLease(new LeaseExpiredException(map.volumeId(), "write " + batch.size()
+                    + " pages to chunk " + chunk, reason));
+        }
         log.warn("volume {}: a batch of {} pages for chunk {} did not commit ({}); sending "
                 + "them again", map.volumeId(), batch.size(), chunk, error.getMessage());
         lock.lock();

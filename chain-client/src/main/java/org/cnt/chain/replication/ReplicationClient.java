@@ -112,8 +112,16 @@ public final class ReplicationClient implements AutoCloseable {
     private static final long BEHIND_PAUSE_MS = 250;
 
     private final class PendingRead {
-        final WireMessage.ReadRequest request;
-        final CopyGroup group;
+        final long requestId;
+        final long chunkId;
+        final long offsetBytes;
+        final int lengthBytes;
+        final boolean withMeta;
+        /** The commit the read must see: a height of this epoch, or any of a later one. */
+        final long afterEpoch;
+        final long afterHeight;
+        CopyGroup group;
+        WireMessage.ReadRequest request;
         final CompletableFuture<byte[]> future = new CompletableFuture<>();
         final StringBuilder failures = new StringBuilder();
         int member;
@@ -122,11 +130,33 @@ public final class ReplicationClient implements AutoCloseable {
         /** Paused because members were behind the height asked for: ask again at the deadline. */
         boolean retryLater;
         int behindRetries;
+        /** A member said the epoch is over: look the group up again at the deadline. */
+        boolean regroup;
+        /** Members that refused the read for what the main chain says of its lease. */
+        final java.util.Set<Integer> refusedBy = new java.util.HashSet<>();
 
-        PendingRead(WireMessage.ReadRequest request, CopyGroup group, int member) {
-            this.request = request;
-            this.group = group;
-            this.member = member;
+        PendingRead(long requestId, long chunkId, long offsetBytes, int lengthBytes,
+                    boolean withMeta, long afterEpoch, long afterHeight) {
+            this.requestId = requestId;
+            this.chunkId = chunkId;
+            this.offsetBytes = offsetBytes;
+            this.lengthBytes = lengthBytes;
+            this.withMeta = withMeta;
+            this.afterEpoch = afterEpoch;
+            this.afterHeight = afterHeight;
+        }
+
+        /**
+         * Asks {@code next} from here on. A later epoch than the commit's starts from a state
+         * holding it, so any of its heights will do.
+         */
+        void askGroup(CopyGroup next) {
+            group = next;
+            long minHeight = next.epoch() > afterEpoch ? 0 : afterHeight;
+            request = new WireMessage.ReadRequest(requestId, chunkId, next.epoch(), offsetBytes,
+                    lengthBytes, minHeight, withMeta);
+            member = answering(next, Math.floorMod(leaderGuess.getOrDefault(chunkId, 0) + 1,
+                    next.size()));
         }
     }
 
@@ -167,14 +197,14 @@ public final class ReplicationClient implements AutoCloseable {
 
     /**
      * Committed bytes of a chunk, verified against a root a quorum certified at a height of at
-     * least {@code minHeight} in the chunk's current epoch (heights count from each epoch's
-     * start; a new epoch starts from its sealed predecessor's state, so after a handover any
-     * height of the new epoch holds every write of the old one).
+     * least {@code minHeight} of the chunk's epoch {@code epoch} (heights count from each
+     * epoch's start; a new epoch starts from its sealed predecessor's state, so any height of a
+     * later epoch holds every write of the earlier one). Epoch and height 0: any state.
      */
     public CompletableFuture<byte[]> read(long chunkId, long offsetBytes, int lengthBytes,
-                                          long minHeight) throws ReplicationException {
-        return read(new WireMessage.ReadRequest(nextRequestId.getAndIncrement(), chunkId,
-                offsetBytes, lengthBytes, minHeight, false));
+                                          long epoch, long minHeight) throws ReplicationException {
+        return read(new PendingRead(nextRequestId.getAndIncrement(), chunkId, offsetBytes,
+                lengthBytes, false, epoch, minHeight));
     }
 
     /**
@@ -182,21 +212,21 @@ public final class ReplicationClient implements AutoCloseable {
      * verified as {@link #read} verifies bytes. {@code sliceOffsetBytes} is the offset of a slice
      * of the chunk the client owns (only owners may read).
      */
-    public CompletableFuture<byte[]> readMeta(long chunkId, long sliceOffsetBytes, long minHeight)
-            throws ReplicationException {
-        return read(new WireMessage.ReadRequest(nextRequestId.getAndIncrement(), chunkId,
-                sliceOffsetBytes, 0, minHeight, true));
+    public CompletableFuture<byte[]> readMeta(long chunkId, long sliceOffsetBytes, long epoch,
+                                              long minHeight) throws ReplicationException {
+        return read(new PendingRead(nextRequestId.getAndIncrement(), chunkId, sliceOffsetBytes,
+                0, true, epoch, minHeight));
     }
 
-    private CompletableFuture<byte[]> read(WireMessage.ReadRequest request)
-            throws ReplicationException {
-        long chunkId = request.chunkId();
-        CopyGroup group = groups.group(chunkId);
-        int first = answering(group, Math.floorMod(leaderGuess.getOrDefault(chunkId, 0) + 1,
-                group.size()));
-        PendingRead read = new PendingRead(request, group, first);
-        reads.put(request.requestId(), read);
-        read.future.whenComplete((bytes, error) -> reads.remove(request.requestId()));
+    private CompletableFuture<byte[]> read(PendingRead read) throws ReplicationException {
+        CopyGroup group = groups.group(read.chunkId);
+        if (group.epoch() < read.afterEpoch) {
+            groups.invalidate(read.chunkId);
+            group = groups.group(read.chunkId);
+        }
+        read.askGroup(group);
+        reads.put(read.requestId, read);
+        read.future.whenComplete((bytes, error) -> reads.remove(read.requestId));
         sendRead(read);
         return read.future;
     }
@@ -346,6 +376,10 @@ public final class ReplicationClient implements AutoCloseable {
         if (read == null) {
             return;
         }
+        if (reply.anchor().epoch() != read.request.epoch()) {
+            // A late answer of the group this read has left: not a bad one.
+            return;
+        }
         byte[] bytes = reply.verifiedBytes(read.request, read.group.members(),
                 read.group.quorum(), options.pageSizeBytes());
         if (bytes != null) {
@@ -373,14 +407,57 @@ public final class ReplicationClient implements AutoCloseable {
             read.deadlineMs = System.currentTimeMillis() + BEHIND_PAUSE_MS;
             return;
         }
+        if (failure.reason().startsWith("lease_expired")) {
+            // What the chain says of the lease, not a fault of the member: once f + 1 members
+            // say it, an honest one does, and asking the rest will not change it.
+            read.refusedBy.add(read.group.endpoints().indexOf(endpoint));
+            if (read.refusedBy.size() >= (read.group.size() - 1) / 3 + 1) {
+                read.future.completeExceptionally(new ReplicationException.Refused(
+                        failure.reason()));
+                return;
+            }
+        }
+        if (failure.reason().startsWith("epoch_changed")) {
+            // The chain moved the chunk to a new group; whether it did is the chain's to say,
+            // not one member's: the group is looked up again before the read moves.
+            read.failures.append(read.failures.isEmpty() ? "" : "; ").append(endpoint)
+                    .append(": ").append(failure.reason());
+            groups.invalidate(read.chunkId);
+            read.regroup = true;
+            read.deadlineMs = System.currentTimeMillis() + REGROUP_PAUSE_MS;
+            return;
+        }
         nextReadMember(read, endpoint + ": " + failure.reason());
+    }
+
+    /** Moves a read to the chunk's current group (a blocking chain lookup, on the timer thread). */
+    private void regroup(PendingRead read) {
+        read.regroup = false;
+        CopyGroup next;
+        try {
+            next = groups.group(read.chunkId);
+        } catch (ReplicationException e) {
+            nextReadMember(read, e.getMessage());
+            return;
+        }
+        if (next.epoch() == read.group.epoch()) {
+            nextReadMember(read, "the chain still gives epoch " + next.epoch());
+            return;
+        }
+        log.info("chunk {}: copy group moved from epoch {} to {}; reading there",
+                read.chunkId, read.group.epoch(), next.epoch());
+        read.askGroup(next);
+        read.attempts = 0;
+        read.refusedBy.clear();
+        read.behindRetries = 0;
+        sendRead(read);
     }
 
     private void nextReadMember(PendingRead read, String why) {
         read.failures.append(read.failures.isEmpty() ? "" : "; ").append(why);
         if (read.attempts >= Math.max(options.maxAttempts(), read.group.size())) {
             read.future.completeExceptionally(new ReplicationException("no member of chunk "
-                    + read.request.chunkId() + "'s group served a verified read: "
+                    + read.chunkId + "'s group served a verified read: "
                     + read.failures));
             return;
         }
@@ -465,6 +542,10 @@ public final class ReplicationClient implements AutoCloseable {
             broadcastWrite(write);
         }
         for (PendingRead read : reads.values()) {
+            if (!read.future.isDone() && read.regroup && now >= read.deadlineMs) {
+                regroup(read);
+                continue;
+            }
             if (!read.future.isDone() && read.retryLater && now >= read.deadlineMs) {
                 read.retryLater = false;
                 read.deadlineMs = now + options.attemptTimeoutMs();

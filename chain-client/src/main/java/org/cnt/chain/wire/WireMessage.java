@@ -110,25 +110,22 @@ public sealed interface WireMessage {
 
     /**
      * Asks for committed bytes of a chunk at a certified height of at least {@code minHeight}
-     * (the height of the reader's last committed write, so no replica can serve older data),
-     * and with {@code withMeta} the chunk's metadata at that height too (sessions and slice
-     * sequence numbers: what a client resuming its writes must know). A read of no bytes asks
-     * for the metadata alone; its offset names a slice the reader owns.
+     * of the chunk's epoch {@code epoch} (the height of the reader's last committed write, so no
+     * replica can serve older data), and with {@code withMeta} the chunk's metadata at that
+     * height too (sessions and slice sequence numbers: what a client resuming its writes must
+     * know). A read of no bytes asks for the metadata alone; its offset names a slice the reader
+     * owns. Heights count from each epoch's start, so the epoch says which group's heights
+     * {@code minHeight} counts: a member of a later epoch tells the reader to move on.
      */
-    record ReadRequest(long requestId, long chunkId, long offsetBytes, int lengthBytes,
-                       long minHeight, boolean withMeta) implements WireMessage {
-        public ReadRequest(long requestId, long chunkId, long offsetBytes, int lengthBytes,
-                           long minHeight) {
-            this(requestId, chunkId, offsetBytes, lengthBytes, minHeight, false);
-        }
-
+    record ReadRequest(long requestId, long chunkId, long epoch, long offsetBytes,
+                       int lengthBytes, long minHeight, boolean withMeta) implements WireMessage {
         public int tag() {
             return 4;
         }
 
         public void encodeBody(CanonicalWriter out) {
-            out.u64(requestId).u64(chunkId).u64(offsetBytes).u32(lengthBytes).u64(minHeight)
-                    .bool(withMeta);
+            out.u64(requestId).u64(chunkId).u64(epoch).u64(offsetBytes).u32(lengthBytes)
+                    .u64(minHeight).bool(withMeta);
         }
     }
 
@@ -175,7 +172,8 @@ public sealed interface WireMessage {
             boolean metaAsAsked = request.withMeta() ? Hash.sha256(meta).equals(metaHash)
                     : meta.length == 0;
             if (!metaAsAsked || requestId != request.requestId() || chunkId != request.chunkId()
-                    || anchor.chunkId() != chunkId || firstPage != first
+                    || anchor.chunkId() != chunkId || anchor.epoch() != request.epoch()
+                    || anchorQc.epoch() != request.epoch() || firstPage != first
                     || pages.size() != end - first || proofs.size() != pages.size()
                     || anchor.committedHeight() < request.minHeight()
                     || !anchorQc.blockHash().equals(anchor.hash())
@@ -223,7 +221,7 @@ public sealed interface WireMessage {
             case 3 -> new Micro(MicroMessage.decode(in.sub(MicroMessage.MAX_ENCODED_BYTES,
                     "micro-chain message")));
             case 4 -> new ReadRequest(in.u64("request id"), in.u64Max("chunk", Long.MAX_VALUE),
-                    in.u64Max("offset", Long.MAX_VALUE), nonNegative(in.u32("length"), "length"),
+                    in.u64Max("epoch", Long.MAX_VALUE), in.u64Max("offset", Long.MAX_VALUE), nonNegative(in.u32("length"), "length"),
                     in.u64Max("min height", Long.MAX_VALUE), in.bool("with meta"));
             case 5 -> decodeReadReply(in);
             case 6 -> new Failure(in.u64("request id"), in.string(1024, "reason"));

@@ -90,7 +90,7 @@ class WireCodecTest {
         new Random(1).nextBytes(nonce);
         List<WireMessage> messages = List.of(new WireMessage.Challenge(nonce),
                 WireMessage.Hello.answer(OWNER, nonce), proposal(300, new Random(2)),
-                new WireMessage.ReadRequest(7, 9, 4096, 100, 3),
+                new WireMessage.ReadRequest(7, 9, 0, 4096, 100, 3, false),
                 new WireMessage.Failure(7, "not_owner: the reader does not own slice 2"));
         EmbeddedChannel in = decoding();
         for (WireMessage message : messages) {
@@ -126,7 +126,7 @@ class WireCodecTest {
                         MicroBlock.propose(MEMBERS.get(0), 0, QuorumCert.genesis(9, 0), 0, 0,
                                 Hash.ZERO, List.of()), QuorumCert.genesis(9, 0), Hash.ZERO,
                         new byte[0], i, List.of(zeros, zeros, zeros, zeros)));
-                default -> new WireMessage.ReadRequest(i, 9, 0, 10, 0);
+                default -> new WireMessage.ReadRequest(i, 9, 0, 0, 10, 0, false);
             };
             sent.add(message);
             wire.writeBytes(encode(message));
@@ -165,7 +165,7 @@ class WireCodecTest {
         WireMessage large = new WireMessage.Micro(new MicroMessage.Proposal(9, block, ops));
         ByteBuf wire = encode(large);
         assertThat(wire.readableBytes()).isGreaterThan(FrameDecoder.FILL_AHEAD_BYTES);
-        wire.writeBytes(encode(new WireMessage.ReadRequest(5, 9, 0, 10, 0)));
+        wire.writeBytes(encode(new WireMessage.ReadRequest(5, 9, 0, 0, 10, 0, false)));
         EmbeddedChannel in = decoding(Frames.DEFAULT_MAX_FRAME_BYTES);
         List<WireMessage> received = new ArrayList<>();
         while (wire.isReadable()) {
@@ -250,7 +250,7 @@ class WireCodecTest {
                 new WireMessage.Micro(new MicroMessage.Proposal(9, block, List.of(open, batch))),
                 new WireMessage.Micro(new MicroMessage.Submit(9, batch)),
                 new WireMessage.Micro(new MicroMessage.Submit(9, open)),
-                new WireMessage.ReadRequest(7, 9, 4096, 100, 3));
+                new WireMessage.ReadRequest(7, 9, 0, 4096, 100, 3, false));
         for (WireMessage message : messages) {
             FrameBody body = FrameBody.of(message);
             assertThat(body.toArray()).as("%s", message).isEqualTo(message.toBytes());
@@ -262,7 +262,7 @@ class WireCodecTest {
     void pipelinedFramesInOneBufferAllDecodeInOrder() {
         ByteBuf wire = Unpooled.buffer();
         for (int id = 0; id < 20; id++) {
-            wire.writeBytes(encode(new WireMessage.ReadRequest(id, 9, 0, 10, 0)));
+            wire.writeBytes(encode(new WireMessage.ReadRequest(id, 9, 0, 0, 10, 0, false)));
         }
         EmbeddedChannel in = decoding();
         in.writeInbound(wire);
@@ -354,7 +354,7 @@ class WireCodecTest {
         Hash metaHash = Hash.sha256("meta".getBytes());
         MicroBlock anchor = MicroBlock.propose(MEMBERS.get(2), 2, QuorumCert.genesis(9, 0), 0, 5,
                 ChunkRoot.of(tree.root(), metaHash), List.of());
-        WireMessage.ReadRequest request = new WireMessage.ReadRequest(1, 9, 20, 30, 5);
+        WireMessage.ReadRequest request = new WireMessage.ReadRequest(1, 9, 0, 20, 30, 5, false);
         byte[] expected = new byte[30];
         for (int i = 0; i < 30; i++) {
             expected[i] = pages[(20 + i) / pageSize][(20 + i) % pageSize];
@@ -369,8 +369,10 @@ class WireCodecTest {
                 .verifiedBytes(request, memberKeys(), 3, pageSize)).isNull();
         assertThat(reply(anchor, certify(anchor, 0, 1), tree, metaHash, pages, pages[1])
                 .verifiedBytes(request, memberKeys(), 3, pageSize)).isNull();
-        assertThat(good.verifiedBytes(new WireMessage.ReadRequest(1, 9, 20, 30, 6), memberKeys(),
-                3, pageSize)).as("older than the reader's last write").isNull();
+        assertThat(good.verifiedBytes(new WireMessage.ReadRequest(1, 9, 0, 20, 30, 6, false),
+                memberKeys(), 3, pageSize)).as("older than the reader's last write").isNull();
+        assertThat(good.verifiedBytes(new WireMessage.ReadRequest(1, 9, 1, 20, 30, 5, false),
+                memberKeys(), 3, pageSize)).as("certified in another epoch").isNull();
         assertThat(reply(anchor, certify(anchor, 0, 1, 2), tree, Hash.ZERO, pages, pages[1])
                 .verifiedBytes(request, memberKeys(), 3, pageSize)).isNull();
     }
@@ -381,7 +383,7 @@ class WireCodecTest {
         byte[] meta = "slice seqs and the session".getBytes();
         MicroBlock anchor = MicroBlock.propose(MEMBERS.get(2), 2, QuorumCert.genesis(9, 0), 0, 5,
                 ChunkRoot.of(tree.root(), Hash.sha256(meta)), List.of());
-        WireMessage.ReadRequest request = new WireMessage.ReadRequest(1, 9, 16, 0, 5, true);
+        WireMessage.ReadRequest request = new WireMessage.ReadRequest(1, 9, 0, 16, 0, 5, true);
         assertThat(metaReply(anchor, tree, meta, meta).verifiedBytes(request, memberKeys(), 3, 16))
                 .isEmpty();
         byte[] forged = meta.clone();

@@ -53,8 +53,8 @@ class WireFramePropertiesTest {
             case 1 -> WireMessage.Hello.answer(WireCodecTest.OWNER, nonce);
             case 2 -> WireCodecTest.proposal(1 + random.nextInt(200), random);
             case 3 -> WireCodecTest.proposal(70_000, random);
-            case 4 -> new WireMessage.ReadRequest(random.nextLong(), 9, random.nextInt(1 << 20),
-                    random.nextInt(1 << 16), random.nextInt(100));
+            case 4 -> new WireMessage.ReadRequest(random.nextLong(), 9, random.nextInt(3),
+                    random.nextInt(1 << 20), random.nextInt(1 << 16), random.nextInt(100), false);
             default -> new WireMessage.Failure(random.nextLong(), "busy: " + random.nextInt());
         };
     }

@@ -61,7 +61,13 @@ final class ChunkHost implements AutoCloseable {
     static final long CHECKPOINT_UNDER_PRESSURE_BYTES = 1L << 20;
     private static final int MAX_QUEUED_INPUTS = 4096;
     private static final int MAX_WAITING_READS = 256;
-    private static final long READ_WAIT_MS = 3_000;
+    /**
+     * How long a read waits for a certified state new enough before the reader is told "behind":
+     * under a client's 2 s attempt timeout, so a member that is alive but behind says so instead
+     * of being taken for a dead one (which a client then avoids for a while).
+     */
+    private static final long READ_WAIT_MS = 1_500;
+    private static final long BEHIND_LOG_INTERVAL_MS = 10_000;
     private static final long IDLE_FLUSH_MS = 500;
 
     private final ReplicaConfig config;
@@ -94,6 +100,7 @@ final class ChunkHost implements AutoCloseable {
     private long blocksFetchedSeen;
     private long checkpointHeight;
     private long loggedBytes;
+    private long nextBehindLogMs;
     private boolean checkpointing;
     private ScheduledFuture<?> ticker;
     private volatile boolean closed;
@@ -306,7 +313,10 @@ final class ChunkHost implements AutoCloseable {
 
     void read(WireMessage.ReadRequest request, PublicKey reader, int clientId) {
         executor.execute(() -> {
-            String refusal = reads.authorize(config, request, reader);
+            String refusal = epochRefusal(request);
+            if (refusal == null) {
+                refusal = reads.authorize(config, request, reader);
+            }
             if (refusal != null) {
                 outbox.toClient(clientId, new WireMessage.Failure(request.requestId(), refusal));
             } else if (!serveRead(request, clientId)) {
@@ -319,6 +329,24 @@ final class ChunkHost implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * A read counts its heights in one epoch: this replica's heights say nothing of another's.
+     * An earlier epoch was sealed into this one (the reader moves on to this group); a later one
+     * this farmer has not started yet (another member may have).
+     */
+    private String epochRefusal(WireMessage.ReadRequest request) {
+        if (request.epoch() < config.epoch()) {
+            return "epoch_changed: epoch " + request.epoch() + " of chunk " + config.chunkId()
+                    + " is over; the chunk is in epoch " + config.epoch() + " now";
+        }
+        if (request.epoch() > config.epoch()) {
+            return "behind: this farmer serves chunk " + config.chunkId() + " in epoch "
+                    + config.epoch() + ", not yet in epoch " + request.epoch()
+                    + "; try another member";
+        }
+        return null;
     }
 
     /** Observers for tests and status, read on the replica's thread. */
@@ -344,6 +372,13 @@ final class ChunkHost implements AutoCloseable {
                 continue;
             }
             if (now > waiting.untilMs()) {
+                if (now >= nextBehindLogMs) {
+                    // Once in a while, not per read: a chunk stuck this way refuses every read.
+                    nextBehindLogMs = now + BEHIND_LOG_INTERVAL_MS;
+                    log.warn("chunk {} epoch {}: no certified state at height {} to read after "
+                            + "{} ms; {}", config.chunkId(), config.epoch(),
+                            waiting.request().minHeight(), READ_WAIT_MS, replica.describe());
+                }
                 outbox.toClient(waiting.clientId(), new WireMessage.Failure(
                         waiting.request().requestId(), "behind: no certified state at height "
                         + waiting.request().minHeight() + " yet; try another member"));

@@ -40,10 +40,20 @@ final class ChunkHosts {
         return host != null ? host : old;
     }
 
-    /** Reads go to the replica that holds the chunk's state: the current one once it has it. */
-    ChunkHost forRead(long chunkId) {
+    /**
+     * The replica of the epoch a read counts its heights in, if this farmer runs it; otherwise
+     * the one that holds the chunk's state (the current one once it has it), whose epoch tells
+     * the reader whether to move on or to wait.
+     */
+    ChunkHost forRead(long chunkId, long epoch) {
         ChunkHost host = current.get(chunkId);
         ChunkHost old = retiring.get(chunkId);
+        if (old != null && old.config().epoch() == epoch) {
+            return old;
+        }
+        if (host != null && host.config().epoch() == epoch) {
+            return host;
+        }
         return host == null || host.joining() && old != null ? old : host;
     }
 }

@@ -104,7 +104,7 @@ final class InboundHandler extends SimpleChannelInboundHandler<WireMessage> {
     }
 
     private void onRead(WireMessage.ReadRequest request) {
-        ChunkHost host = hosts.forRead(request.chunkId());
+        ChunkHost host = hosts.forRead(request.chunkId(), request.epoch());
         if (host == null) {
             clients.send(clientId, new WireMessage.Failure(request.requestId(),
                     "not_member: this farmer holds no replica of chunk " + request.chunkId()));

@@ -37,6 +37,10 @@ final class PendingOps {
         return waiting.isEmpty();
     }
 
+    int size() {
+        return waiting.size();
+    }
+
     boolean isFull() {
         return waiting.size() >= capacity;
     }

@@ -445,6 +445,23 @@ public final class Replica {
         return config;
     }
 
+    /**
+     * One line on where this member stands, for an operator (and a test) to see why a chunk
+     * does not move: its view and leadership, certified and committed heights, whether it knows
+     * the block its lock certifies, and what it waits for.
+     */
+    public String describe() {
+        MicroBlock locked = lockBlock();
+        return "view " + view + (leading ? " (leading)" : "") + ", lock " + lock.height()
+                + "@view " + lock.view() + (locked == null ? " (block unknown)" : " stating "
+                + locked.committedHeight()) + ", committed " + tree.committedHeight()
+                + ", newest operation at " + tree.newestOpHeight() + ", " + pendingOps.size()
+                + " operations pending" + (awaitingVotes != null ? ", awaiting votes" : "")
+                + (joining ? ", joining" : "") + (sealed() ? ", sealed" : "")
+                + ", voted " + votedHeight + "@view " + votedView + ", silent " + silentTicks
+                + " ticks";
+    }
+
     /** A certified block and its certificate: what a reader checks served pages against. */
     public record Anchor(MicroBlock block, QuorumCert qc) {
     }

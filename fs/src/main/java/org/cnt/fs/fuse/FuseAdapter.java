@@ -77,6 +77,11 @@ public final class FuseAdapter implements FuseOperations {
         } catch (FsException e) {
             log.debug("{} {}: {}", what, path, e.getMessage());
             return -e.error().errno();
+        } catch (java.io.IOException e) {
+            // The volume could not be read or written (its lease ran out, its farmers are
+            // unreachable): the message says why and what to do; a stack trace would not.
+            log.error("{} {}: {}", what, path, e.getMessage());
+            return -FsError.EIO.errno();
         } catch (Exception | Error e) {
             log.error("{} {} failed", what, path, e);
             return -FsError.EIO.errno();
