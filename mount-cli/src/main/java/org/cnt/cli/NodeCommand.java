@@ -85,6 +85,12 @@ final class NodeCommand {
                 description = "chunk size of a new devnet (default 64MiB)")
         String chunkSize;
 
+        @Option(names = "--misses-to-replace", paramLabel = "ROUNDS",
+                description = "proof rounds in a row a farmer of a new devnet may miss before "
+                        + "the chain replaces it; 0 never does (default "
+                        + ChainParams.DEFAULT_MISSES_TO_REPLACE + ")")
+        Integer missesToReplace;
+
         @Override
         public Integer call() throws Exception {
             Context context = common.context();
@@ -109,7 +115,7 @@ final class NodeCommand {
 
         /** Repeating a new devnet's flags is fine; asking for other values is a mistake. */
         private void requireMatchingGenesis(NodeConfig config) throws CliException {
-            if (blockTime == null && chunkSize == null) {
+            if (blockTime == null && chunkSize == null && missesToReplace == null) {
                 return;
             }
             ChainParams params;
@@ -128,6 +134,11 @@ final class NodeCommand {
                 throw new CliException("this chain's chunk size is " + params.chunkSizeMb()
                         + " MiB, fixed in its genesis; --chunk-size only applies to a new devnet");
             }
+            if (missesToReplace != null && missesToReplace != params.missesToReplace()) {
+                throw new CliException("this chain replaces a farmer after "
+                        + params.missesToReplace() + " missed proof rounds, fixed in its "
+                        + "genesis; --misses-to-replace only applies to a new devnet");
+            }
         }
 
         private void createDevnet(Context context, NodeConfig config) throws Exception {
@@ -140,11 +151,16 @@ final class NodeCommand {
             Address funded = KeyFile.address(walletFile);
             ChainParams d = ChainParams.defaults();
             int blockTimeMs = blockTime == null ? d.blockTimeMs() : durationMs(blockTime);
+            if (missesToReplace != null && (missesToReplace < 0 || missesToReplace > 1000)) {
+                throw new CliException("--misses-to-replace must be 0..1000: " + missesToReplace);
+            }
             long chunkBytes = chunkSize == null ? d.chunkSizeBytes()
                     : Sizes.parseBytes(chunkSize, ChainParams.MB);
             ChainParams params = new ChainParams(chunkBytes, d.sliceSizeBytes(), d.groupSize(),
                     blockTimeMs, d.connectorWeightPpm(), d.minPriceUcntPerMd(),
-                    d.proofIntervalBlocks(), d.maxLeaseDays(), d.graceDays(), d.maxTxPerBlock());
+                    d.proofIntervalBlocks(), d.maxLeaseDays(), d.graceDays(), d.maxTxPerBlock())
+                    .withRepair(missesToReplace == null ? d.missesToReplace() : missesToReplace,
+                            d.reportersToBlacklist());
             long funds = Amounts.parse(devnetFunds);
             try {
                 ConsensusNode.writeGenesis(config, "devnet", params,

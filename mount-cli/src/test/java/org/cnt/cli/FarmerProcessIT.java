@@ -51,8 +51,9 @@ class FarmerProcessIT {
     @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void writesOutliveAKilledLeaderAndEveryReplicaEndsIdentical() throws Exception {
         try (CntProcesses cnt = new CntProcesses(home)) {
+            // The farmer killed here comes back to catch up: replacing it is SelfRepairTest's.
             CntProcesses.Node node = cnt.startNode("--listen", "127.0.0.1:0", "--block-time",
-                    "200ms", "--chunk-size", "16MiB");
+                    "200ms", "--chunk-size", "16MiB", "--misses-to-replace", "0");
             NodeClient api = new NodeClient(node.url());
             List<String[]> farmerArgs = new ArrayList<>();
             Map<Integer, CntProcesses.Farmer> byPort = new HashMap<>();

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.cnt.chain.api.NodeClient;
 import org.cnt.chain.api.Views;
 import org.cnt.chain.crypto.KeyPair;
+import org.cnt.chain.types.ChainParams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,10 @@ class SpaceProofsTest {
 
     @BeforeEach
     void start() throws Exception {
-        net = TestNetworks.fourFarmers(dir, "proofs-test", OWNER);
+        // Nobody is replaced here (SelfRepairTest does that): with no spare farmer, replacing
+        // the stopped one would leave its groups under-replicated and unpaid altogether.
+        net = TestNetworks.fourFarmers(dir, "proofs-test", OWNER, java.time.Clock.systemUTC(),
+                TestNetworks.params().withRepair(0, ChainParams.DEFAULT_REPORTERS_TO_BLACKLIST));
         chain = net.client();
     }
 

@@ -20,11 +20,12 @@ public record ChainParams(long chunkSizeBytes, int sliceSizeBytes, int groupSize
     /** DESIGN.md: storage mining emits 35% of the 2^30 CNT supply over 20 years. */
     public static final long MINING_UCNT_PER_SEC = SUPPLY_UCNT / 100 * 35 / TWENTY_YEARS_SEC;
     /**
-     * Consecutive proof rounds a member may miss before the chain replaces it; 0 replaces no one
-     * for misses (they are still counted and unpaid). Off by default until the farmer daemons
-     * run proof rounds: a chain whose farmers cannot prove yet would replace all of them.
+     * Consecutive proof rounds a member may miss before the chain replaces it (0 replaces no one
+     * for misses; they are still counted and unpaid). Three: a farmer restarted for an upgrade
+     * misses a round, perhaps two; one that is gone for an hour (180 rounds of 20 s) is not
+     * coming back soon, and each round without it is a round with one copy fewer.
      */
-    public static final int DEFAULT_MISSES_TO_REPLACE = 0;
+    public static final int DEFAULT_MISSES_TO_REPLACE = 3;
     /** Distinct clients whose bad-data reports blacklist a farmer. */
     public static final int DEFAULT_REPORTERS_TO_BLACKLIST = 3;
 
