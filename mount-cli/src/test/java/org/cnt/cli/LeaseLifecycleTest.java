@@ -144,4 +144,62 @@ class LeaseLifecycleTest {
             assertThat(second.array()).as("written while it was locked").isEqualTo(during);
         }
     }
+
+    /**
+     * After the grace period the slices go back to the allocator; the next volume rented there
+     * finds them empty: its session's opening erases the earlier lease's data, which it could
+     * not decrypt (and would take for bad replicas) and must never see.
+     */
+    @Test
+    void slicesReleasedAfterTheGracePeriodReachTheirNextOwnerErased() throws Exception {
+        MovedClock clock = new MovedClock();
+        net = TestNetworks.fourFarmers(dir, "release-test", OWNER, clock);
+        NodeClient chain = net.client();
+        long all = 8;
+        TxSender.send(chain, OWNER, new TxPayload.RentVolume("first", all, 1,
+                chain.quote(all, 1).costUcnt()));
+        Views.Volume first = chain.volumes(OWNER.address()).getFirst();
+        awaitFarmersAt(chain);
+        byte[] data = new byte[1 << 20];
+        new Random(5).nextBytes(data);
+        try (OpenVolume device = open(first, "first-cache")) {
+            for (long at = 0; at + data.length <= device.sizeBytes(); at += 2L << 20) {
+                device.write(at, ByteBuffer.wrap(data));
+            }
+            device.flush();
+        }
+
+        ChainParams params = chain.status().params();
+        clock.moveOn((1 + params.graceDays()) * ChainParams.SECONDS_PER_DAY * 1000 + 60_000);
+        Eventually.await(() -> chain.volumes(OWNER.address()).isEmpty(),
+                "the volume is released once its grace period is over", 20_000);
+        KeyPair next = KeyPair.fromLabel("next-owner");
+        long cost = chain.quote(all, 30).costUcnt();
+        TxSender.send(chain, OWNER, new TxPayload.Transfer(next.address(), cost * 2));
+        TxSender.send(chain, next, new TxPayload.RentVolume("second", all, 30, cost * 2));
+        Views.Volume second = chain.volumes(next.address()).getFirst();
+        assertThat(second.slices()).as("the same slices, rented again")
+                .containsExactlyInAnyOrderElementsOf(first.slices());
+        awaitFarmersAt(chain);
+
+        try (OpenVolume device = OpenVolume.open(new VolumeConfig(net.nodeUrl(), next,
+                second.id(), dir.resolve("second-cache"), VolumeConfig.MIN_CACHE_BYTES,
+                VolumeConfig.DEFAULT_READ_CACHE_BYTES, false, "next owner"))) {
+            ByteBuffer back = ByteBuffer.allocate((int) device.sizeBytes());
+            device.read(0, back);
+            assertThat(back.array()).as("nothing of the earlier lease")
+                    .isEqualTo(new byte[(int) device.sizeBytes()]);
+            device.write(4096, ByteBuffer.wrap(data, 0, 10_000));
+            device.flush();
+        }
+        try (OpenVolume device = OpenVolume.open(new VolumeConfig(net.nodeUrl(), next,
+                second.id(), dir.resolve("second-elsewhere"), VolumeConfig.MIN_CACHE_BYTES,
+                VolumeConfig.DEFAULT_READ_CACHE_BYTES, false, "next owner elsewhere"))) {
+            ByteBuffer back = ByteBuffer.allocate(10_000);
+            device.read(4096, back);
+            assertThat(back.array()).isEqualTo(java.util.Arrays.copyOf(data, 10_000));
+        }
+        assertThat(chain.farmers().stream().mapToLong(Views.Farmer::serviceReports).sum())
+                .as("no farmer reported for serving the earlier lease's bytes").isZero();
+    }
 }

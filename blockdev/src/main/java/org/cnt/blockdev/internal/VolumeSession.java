@@ -101,7 +101,7 @@ final class VolumeSession {
         List<CompletableFuture<CommitPoint>> opened = new ArrayList<>();
         for (long chunk : map.chunks()) {
             opened.add(replicas.submit(ChunkOp.OpenSession.sign(owner, map.volumeId(), chunk,
-                    sessionId, until, holder)));
+                    sessionId, until, holder, slicesIn(chunk))));
         }
         List<Long> chunks = map.chunks();
         for (int i = 0; i < chunks.size(); i++) {
@@ -109,6 +109,20 @@ final class VolumeSession {
                     + chunks.get(i)));
         }
         leasedUntilSec = until;
+    }
+
+    /**
+     * The chunk's slices this volume leases: opening the session claims them, so one that still
+     * holds an earlier lease's data is erased before this client reads it.
+     */
+    private List<Integer> slicesIn(long chunk) {
+        List<Integer> slices = new ArrayList<>();
+        for (int slice = 0; slice < map.sliceCount(); slice++) {
+            if (map.chunkOf(slice) == chunk) {
+                slices.add(map.slice(slice).index());
+            }
+        }
+        return slices;
     }
 
     /** Learns the chunk's slice sequence numbers from state certified after our last commit. */

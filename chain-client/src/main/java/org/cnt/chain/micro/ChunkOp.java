@@ -83,37 +83,47 @@ public sealed interface ChunkOp {
      * again before then, so a client that vanished does not lock its volume for good: once the
      * lease ran out another session may take over (0: held until closed, for tools that write
      * raw Wops). {@code holder} names the client (host and process) to whoever finds it held.
+     * {@code slices} are the chunk's slices the volume leases: a slice that still holds the data
+     * of an earlier lease (released after its grace period, then rented again) is erased when
+     * this commits, before its new owner can read or write it.
      */
     record OpenSession(long volumeId, long chunkId, Hash sessionId, PublicKey owner,
-                       long untilSec, String holder, byte[] signature) implements ChunkOp {
+                       long untilSec, String holder, List<Integer> slices, byte[] signature)
+            implements ChunkOp {
         static final int TAG = 0x4F;
         public static final int MAX_HOLDER_BYTES = 128;
+        public static final int MAX_SLICES = 1 << 16;
 
         public OpenSession {
+            slices = List.copyOf(slices);
             if (untilSec < 0 || holder.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                    > MAX_HOLDER_BYTES) {
+                    > MAX_HOLDER_BYTES || slices.size() > MAX_SLICES
+                    || slices.stream().anyMatch(slice -> slice < 0)) {
                 throw new IllegalArgumentException("bad session lease: until " + untilSec
-                        + ", holder of " + holder.length() + " characters");
+                        + ", holder of " + holder.length() + " characters, " + slices.size()
+                        + " slices");
             }
         }
 
-        /** A session held until it is closed (or the volume's lease ends). */
+        /** A session held until it is closed (or the volume's lease ends), claiming no slice. */
         public static OpenSession sign(KeyPair owner, long volumeId, long chunkId, Hash sessionId) {
-            return sign(owner, volumeId, chunkId, sessionId, 0, "");
+            return sign(owner, volumeId, chunkId, sessionId, 0, "", List.of());
         }
 
         public static OpenSession sign(KeyPair owner, long volumeId, long chunkId, Hash sessionId,
-                                       long untilSec, String holder) {
+                                       long untilSec, String holder, List<Integer> slices) {
             OpenSession unsigned = new OpenSession(volumeId, chunkId, sessionId,
-                    owner.publicKey(), untilSec, holder, new byte[Signature.SIZE_BYTES]);
+                    owner.publicKey(), untilSec, holder, slices, new byte[Signature.SIZE_BYTES]);
             return new OpenSession(volumeId, chunkId, sessionId, owner.publicKey(), untilSec,
-                    holder, owner.sign(Hash.sha256(unsigned.body()).toBytes()));
+                    holder, slices, owner.sign(Hash.sha256(unsigned.body()).toBytes()));
         }
 
         @Override
         public byte[] body() {
-            return header(TAG, volumeId, chunkId, sessionId, owner).u64(untilSec).string(holder)
-                    .toByteArray();
+            CanonicalWriter out = header(TAG, volumeId, chunkId, sessionId, owner,
+                    128 + 4 * slices.size()).u64(untilSec).string(holder).u32(slices.size());
+            slices.forEach(out::u32);
+            return out.toByteArray();
         }
     }
 
@@ -437,7 +447,21 @@ public sealed interface ChunkOp {
             case OpenSession.TAG -> {
                 long until = in.u64Max("session until", Long.MAX_VALUE);
                 String holder = in.string(OpenSession.MAX_HOLDER_BYTES, "session holder");
-                yield new OpenSession(volume, chunk, session, owner, until, holder,
+                int count = in.u32("slice count");
+                if (count < 0 || count > OpenSession.MAX_SLICES) {
+                    throw new CodecException("a session claims " + Integer.toUnsignedString(count)
+                            + " slices, at most " + OpenSession.MAX_SLICES);
+                }
+                List<Integer> slices = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    int slice = in.u32("slice");
+                    if (slice < 0) {
+                        throw new CodecException("slice " + Integer.toUnsignedString(slice)
+                                + " out of range");
+                    }
+                    slices.add(slice);
+                }
+                yield new OpenSession(volume, chunk, session, owner, until, holder, slices,
                         in.fixed(Signature.SIZE_BYTES, "signature"));
             }
             case CloseSession.TAG -> new CloseSession(volume, chunk, session, owner,

@@ -53,6 +53,8 @@ class MicroCodecPropertiesTest {
         Arbitrary<ChunkOp> ops = Arbitraries.oneOf(
                 wops.map(w -> ChunkOp.WopBatch.sign(OWNER, 3, 9, SESSION, w)),
                 Arbitraries.just(ChunkOp.OpenSession.sign(OWNER, 3, 9, SESSION)),
+                Arbitraries.integers().between(0, 63).list().ofMaxSize(64).map(slices ->
+                        ChunkOp.OpenSession.sign(OWNER, 3, 9, SESSION, 1_000, "host", slices)),
                 Arbitraries.just(ChunkOp.CloseSession.sign(OWNER, 3, 9, SESSION)),
                 Arbitraries.longs().between(1, 5).map(e -> ChunkOp.Seal.sign(OWNER, 9, e)));
         Arbitrary<MicroBlock> blocks = ops.list().ofMaxSize(3).map(list -> MicroBlock.propose(

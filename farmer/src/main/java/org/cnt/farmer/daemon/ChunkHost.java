@@ -315,7 +315,7 @@ final class ChunkHost implements AutoCloseable {
         executor.execute(() -> {
             String refusal = epochRefusal(request);
             if (refusal == null) {
-                refusal = reads.authorize(config, request, reader);
+                refusal = reads.authorize(config, replica.state().meta(), request, reader);
             }
             if (refusal != null) {
                 outbox.toClient(clientId, new WireMessage.Failure(request.requestId(), refusal));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.crypto.PublicKey;
+import org.cnt.chain.micro.ChunkMeta;
 import org.cnt.chain.wire.WireMessage;
 import org.cnt.farmer.microchain.ChunkGeometry;
 import org.cnt.farmer.microchain.ChunkState;
@@ -19,7 +20,8 @@ import org.cnt.farmer.microchain.SliceLease;
 final class ReadService {
 
     /** Null when the reader may read the range; otherwise the refusal sent back. */
-    String authorize(ReplicaConfig config, WireMessage.ReadRequest request, PublicKey reader) {
+    String authorize(ReplicaConfig config, ChunkMeta meta, WireMessage.ReadRequest request,
+                     PublicKey reader) {
         ChunkGeometry geometry = config.geometry();
         // A read of no bytes (the metadata alone) is authorized by the slice its offset names.
         long lastByte = Math.max(request.offsetBytes(),
@@ -45,6 +47,13 @@ final class ReadService {
             if (lease.expirySec() <= config.leases().nowSec()) {
                 return "lease_expired: the lease on slice " + slice + " ended at "
                         + lease.expirySec();
+            }
+            if (request.lengthBytes() > 0 && meta.holdsOthers((int) slice, lease.volumeId())) {
+                // Another volume's ciphertext would not decrypt: the reader would take it for
+                // a bad replica. Its session's opening erases the slice.
+                return "not_claimed: slice " + slice + " of chunk " + config.chunkId()
+                        + " holds an earlier lease's data until volume " + lease.volumeId()
+                        + " opens a session on it";
             }
         }
         return null;

@@ -204,6 +204,13 @@ public final class ChunkState {
 
     private void apply(ChunkOp op, TreeMap<Integer, ByteBuffer> changed,
                        TreeMap<Integer, Hash> leaves) {
+        if (op instanceof ChunkOp.OpenSession open) {
+            for (int slice : open.slices()) {
+                if (meta.holdsOthers(slice, open.volumeId())) {
+                    erase(slice, changed, leaves);
+                }
+            }
+        }
         if (op instanceof ChunkOp.WopBatch batch) {
             List<Wop> wops = batch.wops();
             for (int i = 0; i < wops.size(); i++) {
@@ -211,6 +218,23 @@ public final class ChunkState {
             }
         }
         meta = meta.after(op);
+    }
+
+    /**
+     * Zeroes a slice that changes hands: the earlier lease's pages are overwritten in the
+     * replica, not just forgotten, and read as the never-written pages they now are.
+     */
+    private void erase(int slice, TreeMap<Integer, ByteBuffer> changed,
+                       TreeMap<Integer, Hash> leaves) {
+        int pageSize = geometry.pageSizeBytes();
+        // One array for every page: page contents are never modified once recorded.
+        byte[] zero = new byte[pageSize];
+        Hash zeroLeaf = PageTree.leafHash(zero);
+        int first = (int) ((long) slice * geometry.sliceSizeBytes() / pageSize);
+        for (int page = first; page < first + geometry.sliceSizeBytes() / pageSize; page++) {
+            changed.put(page, ByteBuffer.wrap(zero));
+            leaves.put(page, zeroLeaf);
+        }
     }
 
     /** Whether a batch's digest pieces are this chunk's pages (so their hashes are leaves). */

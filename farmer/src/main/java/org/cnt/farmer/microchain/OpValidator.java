@@ -115,6 +115,21 @@ public final class OpValidator {
             return refuse(Refusal.Reason.NOT_OWNER, "volume " + open.volumeId() + " of "
                     + open.owner().address() + " holds no live slice of chunk " + chunkId);
         }
+        for (int slice : open.slices()) {
+            if (slice >= geometry.sliceCount()) {
+                return refuse(Refusal.Reason.SLICE_OUT_OF_RANGE, "slice " + slice
+                        + " of a chunk of " + geometry.sliceCount());
+            }
+            SliceLease lease = leases.lease(chunkId, slice);
+            if (lease == null) {
+                return refuse(Refusal.Reason.NOT_LEASED, "slice " + slice + " of chunk "
+                        + chunkId + " is not leased (yet)");
+            }
+            if (!ownedBy(lease, open)) {
+                return refuse(Refusal.Reason.NOT_OWNER, "slice " + slice + " of chunk "
+                        + chunkId + " belongs to volume " + lease.volumeId());
+            }
+        }
         if (open.untilSec() != 0 && open.untilSec() > leases.nowSec() + MAX_SESSION_LEASE_SEC) {
             return refuse(Refusal.Reason.BAD_SESSION_LEASE, "a session lease runs at most "
                     + MAX_SESSION_LEASE_SEC + " s ahead; renew it instead");
@@ -195,6 +210,11 @@ public final class OpValidator {
         }
         ChunkMeta meta = before;
         for (Wop wop : batch.wops()) {
+            if (before.holdsOthers(wop.sliceIndex(), batch.volumeId())) {
+                return refuse(Refusal.Reason.SLICE_NOT_CLAIMED, "slice " + wop.sliceIndex()
+                        + " still holds the data of volume " + before.sliceVolume(wop.sliceIndex())
+                        + "; open the session claiming it first, which erases it");
+            }
             Refusal refused = checkSequence(wop, meta);
             if (refused != null) {
                 return new Outcome(null, refused);

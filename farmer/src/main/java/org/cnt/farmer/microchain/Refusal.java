@@ -14,7 +14,9 @@ public record Refusal(Reason reason, String detail) {
         /** The epoch is sealed (or a seal is on its way): the chunk's next group takes writes. */
         EPOCH_SEALED,
         /** A seal signed by someone not in the group, for another epoch, or not yet due. */
-        BAD_SEAL
+        BAD_SEAL,
+        /** A write to a slice that holds an earlier lease's data its new session did not claim. */
+        SLICE_NOT_CLAIMED
     }
 
     /**

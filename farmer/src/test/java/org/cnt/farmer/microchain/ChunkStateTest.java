@@ -65,6 +65,41 @@ class ChunkStateTest {
     }
 
     /**
+     * A session claiming a slice that holds another volume's data erases it: its pages read as
+     * zeros and prove so; a claim of the volume's own slice, or of one never written, changes
+     * no page.
+     */
+    @Property(tries = 30)
+    void aClaimedSliceOfAnEarlierLeaseIsErasedAndOnlyThatOne(@ForAll long seed) {
+        Random random = new Random(seed);
+        KeyPair next = KeyPair.fromLabel("next owner");
+        ChunkState state = new ChunkState(TINY);
+        byte[] model = new byte[32];
+        long[] seqs = new long[4];
+        state.applyBlock(1, List.of(ChunkOp.OpenSession.sign(OWNER, 1, 7, SESSION)));
+        for (int i = 0; i < 8; i++) {
+            state.applyBlock(i + 2, List.of(randomWrite(random, model, seqs)));
+        }
+        int taken = random.nextInt(4);
+        Hash session = Hash.sha256("next".getBytes());
+        state.applyBlock(state.height() + 1, List.of(ChunkOp.OpenSession.sign(next, 2, 7,
+                session, 0, "", List.of(taken))));
+        java.util.Arrays.fill(model, taken * 8, taken * 8 + 8, (byte) 0);
+        assertThat(state.read(0, 32)).isEqualTo(model);
+        assertThat(state.meta().sliceVolume(taken)).isEqualTo(2);
+        assertThat(state.meta().sliceSeqs()[taken]).as("sequence numbers go on")
+                .isEqualTo(seqs[taken]);
+        for (int page = 0; page < TINY.pageCount(); page++) {
+            assertThat(PageTree.verify(state.pagesRoot(), page, state.page(page),
+                    state.proof(page))).isTrue();
+        }
+        Hash pages = state.pagesRoot();
+        state.applyBlock(state.height() + 1, List.of(ChunkOp.OpenSession.sign(next, 2, 7,
+                session, 0, "", List.of(taken))));
+        assertThat(state.pagesRoot()).as("claimed again: nothing to erase").isEqualTo(pages);
+    }
+
+    /**
      * Over a base (the replica's file), pages stay in memory only until the base holds their
      * height, and every readable height reads exactly what it held, however the base moves on.
      */

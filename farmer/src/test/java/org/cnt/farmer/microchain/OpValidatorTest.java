@@ -137,27 +137,65 @@ class OpValidatorTest {
                 OTHER_SESSION), open).accepted()).isTrue();
     }
 
+    /**
+     * Slice 2 held volume 9's data; its lease ended and volume 3 rents it now. Volume 3 writes
+     * there only after a session of its own claimed the slice (the claim erases it), and claims
+     * only slices leased to it.
+     */
+    @Test
+    void aSliceThatChangedHandsIsWrittenOnlyAfterItsNewOwnersSessionClaimsIt() {
+        ChunkMeta held = ChunkMeta.empty(TINY.sliceCount());
+        ChunkOp.WopBatch earlier = ChunkOp.WopBatch.sign(STRANGER, 9, CHUNK, OTHER_SESSION,
+                List.of(wop(2, 1, 0, 8)));
+        held = held.after(ChunkOp.OpenSession.sign(STRANGER, 9, CHUNK, OTHER_SESSION))
+                .after(earlier);
+        assertThat(held.sliceVolume(2)).isEqualTo(9);
+        leases.lease(CHUNK, 2, new SliceLease(VOLUME, OWNER.address(), 5_000));
+
+        ChunkMeta unclaimed = validator.validate(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK,
+                SESSION), held).after();
+        assertRefused(batch(OWNER, SESSION, wop(2, 2, 0, 2)), unclaimed,
+                Refusal.Reason.SLICE_NOT_CLAIMED);
+        assertThat(validator.validate(batch(OWNER, SESSION, wop(0, 1, 0, 2)), unclaimed)
+                .accepted()).as("a slice that held nobody else's data").isTrue();
+
+        ChunkMeta claimed = validator.validate(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK,
+                SESSION, 0, "", List.of(0, 1, 2)), held).after();
+        assertThat(claimed.sliceVolume(2)).isEqualTo(VOLUME);
+        assertThat(validator.validate(batch(OWNER, SESSION, wop(2, 2, 0, 2)), claimed)
+                .accepted()).isTrue();
+
+        leases.lease(CHUNK, 3, new SliceLease(9, STRANGER.address(), 5_000));
+        assertRefused(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK, SESSION, 0, "",
+                List.of(0, 3)), held, Refusal.Reason.NOT_OWNER);
+        assertRefused(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK, SESSION, 0, "",
+                List.of(4)), held, Refusal.Reason.SLICE_OUT_OF_RANGE);
+        leases.lease(CHUNK, 3, null);
+        assertRefused(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK, SESSION, 0, "",
+                List.of(3)), held, Refusal.Reason.NOT_LEASED);
+    }
+
     @Test
     void aLeasedSessionExcludesOthersUntilItRunsOutAndIsRenewedByOpeningItAgain() {
         leases.nowSec = 1_000;
         ChunkMeta leased = validator.validate(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK,
-                SESSION, 1_060, "laptop pid 42"), ChunkMeta.empty(TINY.sliceCount())).after();
-        assertThat(leased.session().holder()).isEqualTo("laptop pid 42");
+                SESSION, 1_060, "laptop pid 42", List.of()), ChunkMeta.empty(TINY.sliceCount())).after();
+        assertThat(leased.session().holder()).isEqualTo("laptop pid 42", List.of());
         Refusal held = validator.validate(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK,
-                OTHER_SESSION, 1_060, "desktop"), leased).refusal();
+                OTHER_SESSION, 1_060, "desktop", List.of()), leased).refusal();
         assertThat(held.reason()).isEqualTo(Refusal.Reason.SESSION_HELD);
         assertThat(held.detail()).contains("'laptop pid 42'").contains("1060");
         ChunkMeta renewed = validator.validate(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK,
-                SESSION, 1_200, "laptop pid 42"), leased).after();
+                SESSION, 1_200, "laptop pid 42", List.of()), leased).after();
         assertThat(renewed.session().untilSec()).isEqualTo(1_200);
         leases.nowSec = 1_100;
         assertRefused(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK, OTHER_SESSION, 1_160,
-                "desktop"), renewed, Refusal.Reason.SESSION_HELD);
+                "desktop", List.of()), renewed, Refusal.Reason.SESSION_HELD);
         assertThat(validator.validate(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK,
-                OTHER_SESSION, 1_160, "desktop"), leased).accepted())
+                OTHER_SESSION, 1_160, "desktop", List.of()), leased).accepted())
                 .as("the lease that was not renewed ran out at 1060").isTrue();
         assertRefused(ChunkOp.OpenSession.sign(OWNER, VOLUME, CHUNK, SESSION,
-                1_100 + OpValidator.MAX_SESSION_LEASE_SEC + 1, "greedy"), leased,
+                1_100 + OpValidator.MAX_SESSION_LEASE_SEC + 1, "greedy", List.of()), leased,
                 Refusal.Reason.BAD_SESSION_LEASE);
     }
 
