@@ -46,6 +46,7 @@ class HandoverTest {
     @TempDir
     Path dir;
     LocalNetwork net;
+    NetworkFarmers roster;
     ReplicationClient client;
 
     @AfterEach
@@ -90,6 +91,7 @@ class HandoverTest {
                 List.of(new Genesis.Allocation(OWNER.address(), 1_000_000_000)), farmers,
                 2 * ChainParams.MB, Clock.systemUTC(), new LocalNetwork.Timing(20, 10, 100));
         NodeClient chain = net.client();
+        roster = new NetworkFarmers(net, NETWORK, chain);
         long rented = TxSender.send(chain, OWNER, new TxPayload.RentVolume("disk", 1, 30,
                 chain.quote(1, 30).costUcnt())).height();
         Views.Volume volume = chain.volumes(OWNER.address()).getFirst();
@@ -112,8 +114,8 @@ class HandoverTest {
         late.read(chunk, (long) slice.index() * SLICE, WRITE, opened.epoch(), opened.height())
                 .get(20, TimeUnit.SECONDS);
 
-        int leaving = farmerIndex(chain, before.members().getLast());
-        int stayer = farmerIndex(chain, before.members().get(1));
+        int leaving = roster.index(before.members().getLast());
+        int stayer = roster.index(before.members().get(1));
         byte[] expected = new byte[SLICE];
         new Random(11).nextBytes(expected);
         int writes = SLICE / WRITE;
@@ -123,7 +125,7 @@ class HandoverTest {
                 if (restartAStayer) {
                     net.stopFarmer(stayer);
                 }
-                TxSender.send(chain, farmerKey(leaving), new TxPayload.ExitFarmer());
+                TxSender.send(chain, roster.key(leaving), new TxPayload.ExitFarmer());
                 // The rest of the stream goes out once the old epoch is sealed, so it is
                 // written in the new one (in flight, the first third may land in either).
                 int down = restartAStayer ? stayer : -1;
@@ -171,17 +173,17 @@ class HandoverTest {
                     .as("read by a client that knew only the old group")
                     .isEqualTo(java.util.Arrays.copyOf(expected, prefix));
         }
-        long height = awaitSameHeight(chain, after);
+        long height = roster.awaitSameHeight(after);
         assertThat(height).isGreaterThanOrEqualTo(last.height());
         for (long newcomer : newcomers) {
-            assertThat(net.farmer(farmerIndex(chain, newcomer)).committedHeight(chunk))
+            assertThat(net.farmer(roster.index(newcomer)).committedHeight(chunk))
                     .isEqualTo(height);
         }
 
         // Every member, the newcomer too, restarts from its own log and checkpoint with the
         // epoch's state: none has to fetch it again.
         for (long member : after.members()) {
-            int index = farmerIndex(chain, member);
+            int index = roster.index(member);
             net.stopFarmer(index);
             FarmerDaemon back = net.restartFarmer(index);
             assertThat(back.joining(chunk)).as("farmer %d after a restart", index).isFalse();
@@ -190,10 +192,10 @@ class HandoverTest {
 
         List<Path> chunkDirs = new ArrayList<>();
         for (long member : after.members()) {
-            chunkDirs.add(dir.resolve("farmer" + farmerIndex(chain, member)).resolve("chunks"));
+            chunkDirs.add(dir.resolve("farmer" + roster.index(member)).resolve("chunks"));
             if (before.members().contains(member)) {
                 // A member that stayed removes its old epoch once the new one is certified.
-                awaitGone(dir.resolve("farmer" + farmerIndex(chain, member)).resolve("chunks")
+                awaitGone(dir.resolve("farmer" + roster.index(member)).resolve("chunks")
                         .resolve(chunk + "-" + before.epoch() + ".replica"));
             }
         }
@@ -211,21 +213,6 @@ class HandoverTest {
         return chain.chunks().stream().filter(c -> c.id() == id).findFirst().orElseThrow();
     }
 
-    private static KeyPair farmerKey(int index) {
-        return KeyPair.fromLabel(NETWORK + "-farmer-" + index);
-    }
-
-    private int farmerIndex(NodeClient chain, long farmerId) throws Exception {
-        Views.Farmer farmer = chain.farmers().stream().filter(f -> f.id() == farmerId)
-                .findFirst().orElseThrow();
-        for (int i = 0; i < net.farmers().size(); i++) {
-            if (farmerKey(i).publicKey().equals(farmer.key())) {
-                return i;
-            }
-        }
-        throw new AssertionError("farmer " + farmerId + " is none of the test's");
-    }
-
     private void awaitChainSeen(long height) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 20_000;
         while (net.farmers().stream().anyMatch(f -> f.chainHeight() < height)) {
@@ -238,7 +225,7 @@ class HandoverTest {
         long deadline = System.currentTimeMillis() + 20_000;
         NodeClient chain = net.client();
         for (long member : chunk.members()) {
-            FarmerDaemon farmer = net.farmer(farmerIndex(chain, member));
+            FarmerDaemon farmer = net.farmer(roster.index(member));
             while (!farmer.chunks().contains(chunk.id())) {
                 assertThat(System.currentTimeMillis()).as("members serve the chunk")
                         .isLessThan(deadline);
@@ -260,7 +247,7 @@ class HandoverTest {
             throws Exception {
         Views.Chunk now = chunk(chain, chunk);
         for (long member : now.members()) {
-            int index = farmerIndex(chain, member);
+            int index = roster.index(member);
             FarmerDaemon farmer = net.farmer(index);
             if (index != down && farmer.servingEpoch(chunk) == now.epoch()
                     && !farmer.joining(chunk)) {
@@ -268,22 +255,5 @@ class HandoverTest {
             }
         }
         return false;
-    }
-
-    /** Waits until every member of the group has committed the same height; returns it. */
-    private long awaitSameHeight(NodeClient chain, Views.Chunk chunk) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
-            Set<Long> heights = new HashSet<>();
-            for (long member : chunk.members()) {
-                heights.add(net.farmer(farmerIndex(chain, member)).committedHeight(chunk.id()));
-            }
-            if (heights.size() == 1 && heights.iterator().next() > 0) {
-                return heights.iterator().next();
-            }
-            assertThat(System.currentTimeMillis()).as("members converge: " + heights)
-                    .isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
     }
 }

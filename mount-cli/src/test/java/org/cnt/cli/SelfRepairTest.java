@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.cnt.blockdev.VolumeConfig;
 import org.cnt.blockdev.internal.OpenVolume;
@@ -46,6 +45,7 @@ class SelfRepairTest {
     @TempDir
     Path dir;
     LocalNetwork net;
+    NetworkFarmers roster;
 
     @AfterEach
     void stop() {
@@ -63,6 +63,7 @@ class SelfRepairTest {
                 List.of(new Genesis.Allocation(OWNER.address(), 1_000_000_000)), 5,
                 2 * ChainParams.MB, Clock.systemUTC(), new LocalNetwork.Timing(20, 10, 100));
         NodeClient chain = net.client();
+        roster = new NetworkFarmers(net, NETWORK, chain);
         long rented = TxSender.send(chain, OWNER, new TxPayload.RentVolume("disk", 2, 30,
                 chain.quote(2, 30).costUcnt())).height();
         Views.Volume volume = chain.volumes(OWNER.address()).getFirst();
@@ -73,7 +74,7 @@ class SelfRepairTest {
                 "farmers see the lease", 20_000);
         Map<Long, Views.Chunk> before = chunks(chain, chunks);
         long gone = inEveryGroup(before);
-        int goneIndex = farmerIndex(chain, gone);
+        int goneIndex = roster.index(gone);
         Eventually.await(() -> chain.farmer(gone).proofsPassed() >= 1,
                 "the farmer to stop has passed a proof round", 30_000);
 
@@ -125,13 +126,13 @@ class SelfRepairTest {
         }
         Map<Long, Long> heights = new TreeMap<>();
         for (long chunk : chunks) {
-            heights.put(chunk, awaitSameHeight(chain, after.get(chunk)));
+            heights.put(chunk, roster.awaitSameHeight(after.get(chunk)));
         }
         List<Path[]> replicaFiles = new ArrayList<>();
         for (long chunk : chunks) {
             List<Path> files = new ArrayList<>();
             for (long member : after.get(chunk).members()) {
-                files.add(dir.resolve("farmer" + farmerIndex(chain, member)).resolve("chunks")
+                files.add(dir.resolve("farmer" + roster.index(member)).resolve("chunks")
                         .resolve(chunk + "-" + after.get(chunk).epoch() + ".replica"));
             }
             replicaFiles.add(files.toArray(Path[]::new));
@@ -216,30 +217,4 @@ class SelfRepairTest {
                 .map(Map.Entry::getKey).findFirst().orElseThrow();
     }
 
-    private int farmerIndex(NodeClient chain, long farmerId) throws Exception {
-        Views.Farmer farmer = chain.farmer(farmerId);
-        for (int i = 0; i < 5; i++) {
-            if (KeyPair.fromLabel(NETWORK + "-farmer-" + i).publicKey().equals(farmer.key())) {
-                return i;
-            }
-        }
-        throw new AssertionError("farmer " + farmerId + " is none of the test's");
-    }
-
-    /** Waits until every member of the group has committed the same height; returns it. */
-    private long awaitSameHeight(NodeClient chain, Views.Chunk chunk) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
-            Set<Long> heights = new HashSet<>();
-            for (long member : chunk.members()) {
-                heights.add(net.farmer(farmerIndex(chain, member)).committedHeight(chunk.id()));
-            }
-            if (heights.size() == 1 && heights.iterator().next() > 0) {
-                return heights.iterator().next();
-            }
-            assertThat(System.currentTimeMillis()).as("members of chunk %d agree: %s",
-                    chunk.id(), heights).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-    }
 }

@@ -2,7 +2,9 @@ package org.cnt.node.internal;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.cnt.chain.types.ChainParams;
 import org.cnt.chain.types.Chunk;
@@ -99,6 +101,27 @@ final class ChunkAssigner {
         } else {
             incompleteChunks.add(chunk.id());
         }
+    }
+
+    /**
+     * Whether spare slots could give every group of the farmer a new member now (one that is
+     * not in the group already), so that taking it out repairs rather than shrinks them.
+     */
+    boolean canReplace(long farmerId) {
+        Map<Long, Integer> spare = new HashMap<>();
+        for (Farmer farmer : withFreeSlots(List.of(farmerId))) {
+            spare.put(farmer.id(), farmer.freeReplicaSlots(params));
+        }
+        for (long chunkId : state.chunksOf(farmerId)) {
+            List<Long> members = state.chunk(chunkId).members();
+            Long taker = spare.keySet().stream().filter(id -> spare.get(id) > 0
+                    && !members.contains(id)).findFirst().orElse(null);
+            if (taker == null) {
+                return false;
+            }
+            spare.merge(taker, -1, Integer::sum);
+        }
+        return true;
     }
 
     /** Removes the farmer from every group it is in, then repairs the groups from spare slots. */

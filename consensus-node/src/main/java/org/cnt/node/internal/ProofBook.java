@@ -123,6 +123,9 @@ final class ProofBook {
     }
 
     private void close(long round) {
+        // Per member: chunks passed, chunks missed, and of those the ones its group proved
+        // without it (it was left out by a quorum, so caught, not merely in a group that could
+        // not prove at all: a whole group busy or cut off says nothing of one member).
         Map<Long, long[]> tally = new TreeMap<>();
         for (Chunk chunk : state.chunks().values()) {
             ChunkProof record = state.proof(chunk.id());
@@ -131,19 +134,28 @@ final class ProofBook {
             }
             boolean proven = record.provenRound() == round && record.provenEpoch() == chunk.epoch();
             for (long member : chunk.members()) {
-                long[] counts = tally.computeIfAbsent(member, m -> new long[2]);
-                counts[proven && record.names(member) ? 0 : 1]++;
+                long[] counts = tally.computeIfAbsent(member, m -> new long[3]);
+                boolean named = proven && record.names(member);
+                counts[named ? 0 : 1]++;
+                if (proven && !named) {
+                    counts[2]++;
+                }
             }
         }
         for (Map.Entry<Long, long[]> entry : tally.entrySet()) {
             Farmer farmer = state.farmer(entry.getKey());
             long passed = entry.getValue()[0];
             long missed = entry.getValue()[1];
+            long leftOut = entry.getValue()[2];
+            int streak = farmer.standing().missStreak();
             Farmer.Standing standing = farmer.standing().passed(passed).missed(missed)
-                    .withStreak(missed > 0 ? farmer.standing().missStreak() + 1 : 0);
+                    .withStreak(leftOut > 0 ? streak + 1 : missed > 0 ? streak : 0);
             state.putFarmer(farmer.withStanding(standing));
+            // Replacing a member nobody can take the place of would only shrink its groups:
+            // it stays, unpaid, until a farmer with room joins.
             if (params.missesToReplace() > 0 && standing.missStreak() >= params.missesToReplace()
-                    && farmer.status() == Farmer.Status.ACTIVE) {
+                    && farmer.status() == Farmer.Status.ACTIVE
+                    && assigner.canReplace(farmer.id())) {
                 assigner.remove(farmer.id(), Farmer.Status.SUSPENDED);
             }
         }

@@ -163,6 +163,49 @@ class ProofBookTest {
         assertThat(farmer(chain, lost).standing().missStreak()).isZero();
     }
 
+    /**
+     * Four farmers, no room anywhere: a member its groups prove without is counted and unpaid
+     * but kept (taking it out would only shrink them), rounds nobody proves do not count
+     * against anyone, and once a farmer with room registers the missing member is replaced.
+     */
+    @Test
+    void aMissingMemberIsReplacedOnlyWhenAFarmerWithRoomCanTakeItsPlace() {
+        TestChain chain = new TestChain(TestChain.tinyParams(4).withRepair(2, 0), 1);
+        List<KeyPair> farmers = new ArrayList<>(chain.farmers(4, 2));
+        long lost = chain.ledger.state.chunk(0).members().get(1);
+        for (int i = 0; i < 3; i++) {
+            long round = nextRound(chain);
+            proveAll(chain, farmers, round, lost);
+        }
+        nextRound(chain);
+        assertThat(farmer(chain, lost).status()).as("no farmer could take its place")
+                .isEqualTo(Farmer.Status.ACTIVE);
+        int streak = farmer(chain, lost).standing().missStreak();
+        assertThat(streak).isGreaterThanOrEqualTo(3);
+        for (long other : chain.ledger.state.chunk(0).members()) {
+            if (other != lost) {
+                assertThat(farmer(chain, other).standing().missStreak()).isZero();
+            }
+        }
+
+        long round = nextRound(chain);
+        nextRound(chain);
+        assertThat(farmer(chain, lost).standing().missStreak())
+                .as("a round no group proved says nothing of one member").isEqualTo(streak);
+        for (long other : chain.ledger.state.chunk(0).members()) {
+            assertThat(farmer(chain, other).status()).isEqualTo(Farmer.Status.ACTIVE);
+        }
+
+        farmers.addAll(chain.farmers(1, 2));
+        round = nextRound(chain);
+        proveAll(chain, farmers, round, lost);
+        nextRound(chain);
+        assertThat(farmer(chain, lost).status()).isEqualTo(Farmer.Status.SUSPENDED);
+        for (Chunk chunk : chain.ledger.state.chunks().values()) {
+            assertThat(chunk.members()).doesNotContain(lost).hasSize(4).doesNotHaveDuplicates();
+        }
+    }
+
     @Test
     void badDataReportsFromEnoughDistinctClientsBlacklistAFarmer() {
         // 4 MiB chunks: two 1 MB volumes share the first chunk.
