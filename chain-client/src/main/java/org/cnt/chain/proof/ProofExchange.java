@@ -108,7 +108,11 @@ public final class ProofExchange {
     private final Deadlines deadlines;
     private final int quorum;
     private final Map<Long, Boolean> verdicts = new TreeMap<>();
+    /** The height each peer's verdict was judged at: only an answer at a newer one changes it. */
+    private final Map<Long, Long> judgedAt = new TreeMap<>();
     private final Map<Long, Response> waiting = new TreeMap<>();
+    /** The newest height a peer answered at above this member's own answer. */
+    private long raiseTo = -1;
     private final Map<Long, Proposal> proposals = new TreeMap<>();
     private final Map<Long, Vote> votedFor = new TreeMap<>();
     private final Map<Long, byte[]> votes = new TreeMap<>();
@@ -162,7 +166,14 @@ public final class ProofExchange {
             return out;
         }
         switch (message) {
-            case Response response -> onResponse(response, now);
+            case Response response -> {
+                Response before = own;
+                onResponse(response, now);
+                raise(now);
+                if (own != before) {
+                    out.add(new Broadcast(own));
+                }
+            }
             case Proposal p -> onProposal(p);
             case Vote vote -> onVote(vote, out);
         }
@@ -179,6 +190,7 @@ public final class ProofExchange {
         for (Response response : List.copyOf(waiting.values())) {
             onResponse(response, now);
         }
+        raise(now);
         out.add(new Broadcast(own));
         if (proposal == null && (verdicts.size() == members.size() - 1
                 || now >= deadlines.answersBy())) {
@@ -198,29 +210,56 @@ public final class ProofExchange {
         return out;
     }
 
-    /** An answer after the deadline counts for nothing: a member must answer in time. */
+    /**
+     * An answer after the deadline counts for nothing: a member must answer in time. Members
+     * start a round at the heights they are at when they learn of it, which differ under writes
+     * by more than a copy keeps: an answer at a height this member has no record of yet waits
+     * for it; one older than this member's record is not judged, as its sender answers again
+     * at this member's height once it sees that (every member moves its answer up to the
+     * newest height a peer answered at), and that answer can be checked.
+     */
     private void onResponse(Response response, long now) throws IOException {
-        PublicKey sender = keys.get(response.from());
-        if (verdicts.containsKey(response.from()) || now > deadlines.answersBy() || sender == null
-                || !waiting.containsKey(response.from())
+        long from = response.from();
+        PublicKey sender = keys.get(from);
+        Long judged = judgedAt.get(from);
+        if (Boolean.TRUE.equals(verdicts.get(from)) || now > deadlines.answersBy()
+                || sender == null || judged != null && response.height() <= judged
+                || waiting.get(from) != response
                 && !sender.verify(response.signingBytes(), response.signature())) {
             return;
         }
+        raiseTo = Math.max(raiseTo, response.height());
         ProofRound.Copy copy = copies.at(response.height());
         if (copy == null) {
             if (copies.ahead(response.height())) {
-                waiting.put(response.from(), response);
+                waiting.put(from, response);
             } else {
-                waiting.remove(response.from());
-                verdicts.put(response.from(), false);
+                waiting.remove(from);
             }
             return;
         }
-        waiting.remove(response.from());
-        Challenge challenge = round.challengeOf(response.from());
+        waiting.remove(from);
+        Challenge challenge = round.challengeOf(from);
         ByteBuffer bytes = ByteBuffer.allocate(challenge.lengthBytes());
         copy.read(challenge.offsetBytes(), bytes);
-        verdicts.put(response.from(), Answer.verify(challenge, response.answer(), bytes.flip()));
+        verdicts.put(from, Answer.verify(challenge, response.answer(), bytes.flip()));
+        judgedAt.put(from, response.height());
+    }
+
+    /** Answers again at the newest height a peer answered at, once this member has it. */
+    private void raise(long now) throws IOException {
+        if (own == null || raiseTo <= own.height() || now > deadlines.answersBy()) {
+            return;
+        }
+        ProofRound.Copy copy = copies.at(raiseTo);
+        if (copy == null) {
+            return;
+        }
+        Challenge challenge = round.challengeOf(self);
+        ByteBuffer bytes = ByteBuffer.allocate(challenge.lengthBytes());
+        copy.read(challenge.offsetBytes(), bytes);
+        own = Response.signed(chunkId, roundHeight, self, raiseTo,
+                Answer.compute(challenge, bytes.flip()), key);
     }
 
     private ProofStatement statement() {

@@ -41,7 +41,19 @@ class ProofExchangeSimulationTest {
 
     /** What the chain would record: the members the accepted proof names, or null. */
     private static long[] simulate(List<Kind> kinds, double drop, long seed) throws IOException {
+        return simulate(kinds, drop, seed, 0);
+    }
+
+    /**
+     * With {@code drift} > 0 the chunk changes at every height, one height a tick, and each
+     * member joins the round up to {@code drift} ticks late, so at a height that many above the
+     * first: each keeps its record of the round's ranges from the height it started at on (as
+     * a farmer does), never before.
+     */
+    private static long[] simulate(List<Kind> kinds, double drop, long seed, int drift)
+            throws IOException {
         Random random = new Random(seed);
+        long[] clock = {0};
         int n = kinds.size();
         List<Long> members = new ArrayList<>();
         Map<Long, PublicKey> keys = new HashMap<>();
@@ -56,6 +68,7 @@ class ProofExchangeSimulationTest {
         random.nextBytes(chunk);
         Hash seedHash = Hash.sha256(("round " + seed).getBytes());
         Map<Long, ProofExchange> exchanges = new HashMap<>();
+        Map<Long, Long> startsAt = new HashMap<>();
         for (int i = 0; i < n; i++) {
             long id = members.get(i);
             byte[] copy = switch (kinds.get(i)) {
@@ -63,20 +76,25 @@ class ProofExchangeSimulationTest {
                 case WRONG_BYTES -> wrongEveryPage(chunk);
                 default -> chunk;
             };
-            ProofRound.Copy reader = (offset, into) -> into.put(copy, (int) offset, into.remaining());
-            ProofRound round = new ProofRound(seedHash, ROUND, 5, CHUNK_BYTES, id, members, reader);
+            long joinsAt = drift == 0 ? 0 : random.nextInt(drift + 1);
+            startsAt.put(id, joinsAt);
+            long from = HEIGHT + joinsAt;
             ProofExchange.Copies copies = new ProofExchange.Copies() {
                 public ProofRound.Copy at(long height) {
-                    return height == HEIGHT ? reader : null;
+                    boolean held = drift == 0 ? height == HEIGHT
+                            : height >= from && height <= HEIGHT + clock[0];
+                    return held ? reader(copy, drift == 0 ? 0 : height) : null;
                 }
 
                 public boolean ahead(long height) {
-                    return height > HEIGHT;
+                    return height > HEIGHT + (drift == 0 ? 0 : clock[0]);
                 }
             };
+            ProofRound round = new ProofRound(seedHash, ROUND, 5, CHUNK_BYTES, id, members,
+                    reader(copy, drift == 0 ? 0 : from));
             exchanges.put(id, kinds.get(i) == Kind.COLLUDER
                     ? null : new ProofExchange(round, 5, ROUND, id, members, keys, pairs.get(id),
-                    copies, HEIGHT, DEADLINES));
+                    copies, from, DEADLINES));
         }
         Colluders colluders = new Colluders(members, kinds, pairs, seedHash);
         long crashAt = 1 + random.nextInt((int) DEADLINES.votesBy());
@@ -84,6 +102,7 @@ class ProofExchangeSimulationTest {
         long[] seq = {0};
         List<ProofCertificate> submitted = new ArrayList<>();
         for (long now = 0; now <= DEADLINES.votesBy() + 10; now++) {
+            clock[0] = now;
             while (!inFlight.isEmpty() && inFlight.peek().at() <= now) {
                 Delivery d = inFlight.poll();
                 int index = members.indexOf(d.to());
@@ -99,13 +118,14 @@ class ProofExchangeSimulationTest {
                 long id = members.get(i);
                 Kind kind = kinds.get(i);
                 if (kind == Kind.CRASHES && now >= crashAt || kind == Kind.COLLUDER
-                        || kind == Kind.LATE && now <= DEADLINES.answersBy()) {
+                        || kind == Kind.LATE && now <= DEADLINES.answersBy()
+                        || now < startsAt.get(id)) {
                     continue;
                 }
                 ProofExchange exchange = exchanges.get(id);
-                List<ProofExchange.Output> out = now == 0 || kind == Kind.LATE
-                        && now == DEADLINES.answersBy() + 1 ? exchange.start(now)
-                        : exchange.onTick(now);
+                List<ProofExchange.Output> out = kind != Kind.LATE && now == startsAt.get(id)
+                        || kind == Kind.LATE && now == DEADLINES.answersBy() + 1
+                        ? exchange.start(now) : exchange.onTick(now);
                 route(out, id, members, inFlight, seq, now, random, drop, submitted);
             }
             for (long id : members) {
@@ -152,6 +172,15 @@ class ProofExchangeSimulationTest {
             return;
         }
         inFlight.add(new Delivery(now + 1 + random.nextInt(5), seq[0]++, to, message));
+    }
+
+    /** The copy as of {@code height}: every byte changes with the height (0: as it is). */
+    private static ProofRound.Copy reader(byte[] copy, long height) {
+        return (offset, into) -> {
+            for (int i = 0; into.hasRemaining(); i++) {
+                into.put((byte) (copy[(int) offset + i] ^ height));
+            }
+        };
     }
 
     private static byte[] wrongEveryPage(byte[] chunk) {
@@ -207,6 +236,31 @@ class ProofExchangeSimulationTest {
         long[] proven = simulate(kinds, dropPercent / 100.0, seed);
         assertThat(proven).as("the chain's proof").isNotNull();
         assertThat(proven).hasSize(size);
+    }
+
+    /**
+     * Under writes the members of a group learn of a round at different moments, so they start
+     * it at heights further apart than any of them keeps whole: answers move up to the newest
+     * height a member started at, and the honest group is still proven whole (and one without
+     * its data still left out).
+     */
+    @Property(tries = 200)
+    void membersThatStartTheRoundHeightsApartWhileTheChunkChangesAreProvenWhole(
+            @ForAll long seed, @ForAll @IntRange(min = 0, max = 10) int dropPercent,
+            @ForAll @IntRange(min = 1, max = 15) int drift,
+            @ForAll @IntRange(min = 4, max = 7) int size, @ForAll boolean oneLacksItsData)
+            throws IOException {
+        List<Kind> kinds = new ArrayList<>(java.util.Collections.nCopies(size, Kind.HONEST));
+        if (oneLacksItsData) {
+            kinds.set(0, Kind.NO_DATA);
+        }
+        long[] proven = simulate(kinds, dropPercent / 100.0, seed, drift);
+        assertThat(proven).as("the chain's proof").isNotNull();
+        if (oneLacksItsData) {
+            assertThat(proven).doesNotContain(id(0)).hasSize(size - 1);
+        } else {
+            assertThat(proven).hasSize(size);
+        }
     }
 
     @Property(tries = 300)

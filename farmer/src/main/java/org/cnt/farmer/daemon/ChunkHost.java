@@ -395,6 +395,9 @@ final class ChunkHost implements AutoCloseable {
         long viewBefore = replica.view();
         long heightBefore = replica.committedHeight();
         handle(input.get());
+        if (proofs != null && replica.committedHeight() != heightBefore) {
+            proofs.observe(System.currentTimeMillis());
+        }
         if (replica.view() != viewBefore) {
             log.info("chunk {}: view {} (leader member {}), committed height {}",
                     config.chunkId(), replica.view(), config.leader(replica.view()),

@@ -8,6 +8,7 @@ import org.cnt.chain.crypto.Hash;
 import org.cnt.chain.crypto.KeyPair;
 import org.cnt.chain.crypto.PublicKey;
 import org.cnt.chain.micro.MicroMessage;
+import org.cnt.chain.proof.Challenge;
 import org.cnt.chain.proof.ProofCertificate;
 import org.cnt.chain.proof.ProofExchange;
 import org.cnt.chain.proof.ProofRound;
@@ -42,6 +43,7 @@ final class ProofDriver {
     private final Outbox outbox;
     private final Submitter submit;
     private ProofExchange exchange;
+    private ChallengedRanges ranges;
     private Round round;
     private long lastResendMs;
 
@@ -58,21 +60,14 @@ final class ProofDriver {
             return;
         }
         round = next;
-        long height = replica.committedHeight();
-        ProofExchange.Copies copies = new ProofExchange.Copies() {
-            @Override
-            public ProofRound.Copy at(long atHeight) {
-                if (!replica.state().readable(atHeight)) {
-                    return null;
-                }
-                return (offset, into) -> replica.state().readAt(atHeight, offset, into);
-            }
-
-            @Override
-            public boolean ahead(long atHeight) {
-                return atHeight > replica.committedHeight();
-            }
-        };
+        List<Challenge> challenges = new ArrayList<>();
+        for (long member : next.members()) {
+            challenges.add(Challenge.derive(next.seed(), chunkId, member, next.chunkSizeBytes()));
+        }
+        ranges = new ChallengedRanges(challenges, replica::state);
+        ranges.record();
+        long height = replica.state().height();
+        ChallengedRanges copies = ranges;
         ProofRound proofRound = new ProofRound(next.seed(), next.height(), chunkId,
                 next.chunkSizeBytes(), next.self(), next.members(), copies.at(height));
         // Answers count for the first 30% of the round, signatures until 70%: the proof must
@@ -98,6 +93,13 @@ final class ProofDriver {
             carryOut(exchange.onMessage(message, nowMs));
         } catch (IOException | RuntimeException e) {
             log.warn("chunk {}: proof round {}: {}", chunkId, round.height(), e.getMessage());
+        }
+    }
+
+    /** After blocks commit: the round's ranges as of each new height, while answers count. */
+    void observe(long nowMs) {
+        if (exchange != null && !exchange.finished(nowMs)) {
+            ranges.record();
         }
     }
 
