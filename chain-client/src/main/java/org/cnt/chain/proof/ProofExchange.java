@@ -153,6 +153,16 @@ public final class ProofExchange {
         return submitted;
     }
 
+    /** Where this member's side of the round stands, for a log line when it fails. */
+    public String describe() {
+        return "answered at height " + (own == null ? "-" : own.height()) + ", verdicts "
+                + verdicts + " (judged at " + judgedAt + "), waiting for " + waiting.keySet()
+                + ", proposal " + (proposal == null ? "none" : "naming " + java.util.Arrays
+                .toString(proposal.statement().agreeing())) + " signed by " + votes.keySet()
+                + " (" + quorum + " needed), proposals seen from " + proposals.keySet()
+                + ", voted for " + votedFor.keySet();
+    }
+
     /** Whether the round is over for this member (submitted, or past the vote deadline). */
     public boolean finished(long now) {
         return submitted || now >= deadlines.votesBy();

@@ -24,6 +24,8 @@ final class ChallengedRanges implements ProofExchange.Copies {
     /** The replica's state: a snapshot it installs replaces it. */
     private final java.util.function.Supplier<ChunkState> state;
     private final NavigableMap<Long, byte[][]> versions = new TreeMap<>();
+    /** Heights committed while no record was taken (many at once): their bytes are unknown. */
+    private final java.util.NavigableSet<Long> unknown = new java.util.TreeSet<>();
     private long recordedThrough = -1;
 
     ChallengedRanges(List<Challenge> challenges,
@@ -36,9 +38,11 @@ final class ChallengedRanges implements ProofExchange.Copies {
     void record() {
         ChunkState state = this.state.get();
         long newest = state.height();
-        for (long height = Math.max(recordedThrough + 1, newest - ChunkState.READABLE_HEIGHTS + 1);
-             height <= newest; height++) {
+        long from = recordedThrough < 0 ? newest : recordedThrough + 1;
+        for (long height = from; height <= newest; height++) {
             if (!state.readable(height)) {
+                unknown.add(height);
+                recordedThrough = height;
                 continue;
             }
             byte[][] ranges = new byte[challenges.size()][];
@@ -49,7 +53,9 @@ final class ChallengedRanges implements ProofExchange.Copies {
                 ranges[i] = bytes.array();
             }
             Map.Entry<Long, byte[][]> before = versions.lastEntry();
-            if (before == null || !Arrays.deepEquals(before.getValue(), ranges)) {
+            boolean afterGap = before != null && !unknown.isEmpty()
+                    && unknown.last() > before.getKey();
+            if (before == null || afterGap || !Arrays.deepEquals(before.getValue(), ranges)) {
                 versions.put(height, ranges);
             }
             recordedThrough = height;
@@ -62,10 +68,18 @@ final class ChallengedRanges implements ProofExchange.Copies {
 
     @Override
     public ProofRound.Copy at(long height) {
-        if (versions.isEmpty() || height < versions.firstKey() || height > recordedThrough) {
+        if (versions.isEmpty() || height < versions.firstKey() || height > recordedThrough
+                || unknown.contains(height)) {
             return null;
         }
-        byte[][] ranges = versions.floorEntry(height).getValue();
+        // The version in force at the height: the newest change at or below it, unless a
+        // height between them went unrecorded (a change may hide there).
+        Map.Entry<Long, byte[][]> version = versions.floorEntry(height);
+        Long gap = unknown.lower(height);
+        if (gap != null && gap > version.getKey()) {
+            return null;
+        }
+        byte[][] ranges = version.getValue();
         return (offset, into) -> {
             for (int i = 0; i < challenges.size(); i++) {
                 Challenge challenge = challenges.get(i);

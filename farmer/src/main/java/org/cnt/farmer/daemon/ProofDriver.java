@@ -105,8 +105,16 @@ final class ProofDriver {
 
     /** Resends twenty times a round at most: the replica ticks far more often. */
     void tick(long nowMs) {
-        if (exchange == null || exchange.finished(nowMs)
-                || nowMs - lastResendMs < Math.max(50, round.lengthMs() / 20)) {
+        if (exchange != null && exchange.finished(nowMs)) {
+            if (!exchange.submitted()) {
+                // Usual when a peer's statement got its quorum first (members stop signing
+                // once they have sent a proof); the chain's record says whether the group's did.
+                log.debug("chunk {}: proof round {} ended without a quorum for this member's "
+                        + "statement; {}", chunkId, round.height(), exchange.describe());
+            }
+            exchange = null;
+        }
+        if (exchange == null || nowMs - lastResendMs < Math.max(50, round.lengthMs() / 20)) {
             return;
         }
         lastResendMs = nowMs;
