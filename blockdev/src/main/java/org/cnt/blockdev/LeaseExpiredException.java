@@ -8,24 +8,28 @@ import java.io.IOException;
  * within its grace period; after that the space returns to the network.
  */
 public final class LeaseExpiredException extends IOException {
-    /** The member's reason, as the farmers gave it. */
-    private final String reason;
-
     public LeaseExpiredException(long volumeId, String what, String reason) {
         super("could not " + what + ": the lease of volume " + volumeId + " has expired ("
                 + reason + "); extend it with 'cnt volume extend " + volumeId + " --days N' "
                 + "before its grace period ends ('cnt volume show " + volumeId + "' tells when): "
                 + "writes made since stay in the write-back cache and go out once it is "
                 + "extended");
-        this.reason = reason;
     }
 
-    public String reason() {
-        return reason;
-    }
-
-    /** Whether a member's refusal says the lease ran out. */
-    public static boolean says(String reason) {
-        return reason != null && reason.contains("lease_expired");
+    /**
+     * The lease expiry {@code error} reports (a refusal of the group, possibly wrapped by the
+     * future it failed), as this exception about {@code what}; null if it reports another fault.
+     */
+    public static LeaseExpiredException of(long volumeId, String what, Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof java.util.concurrent.CompletionException
+                || cause instanceof java.util.concurrent.ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String reason = cause instanceof org.cnt.chain.replication.ReplicationException.Refused r
+                ? r.reason() : cause.getMessage();
+        return reason != null && reason.contains("lease_expired")
+                ? new LeaseExpiredException(volumeId, what, reason) : null;
     }
 }

@@ -47,7 +47,17 @@ class LeaseLifecycleTest {
 
     /** The system clock, moved on by what the test says. */
     private static final class MovedClock extends Clock {
-        private final AtomicLong aheadMs = new AtomicLong();
+        private final AtomicLong aheadMs;
+        private final ZoneId zone;
+
+        MovedClock() {
+            this(new AtomicLong(), ZoneOffset.UTC);
+        }
+
+        private MovedClock(AtomicLong aheadMs, ZoneId zone) {
+            this.aheadMs = aheadMs;
+            this.zone = zone;
+        }
 
         void moveOn(long ms) {
             aheadMs.addAndGet(ms);
@@ -65,12 +75,13 @@ class LeaseLifecycleTest {
 
         @Override
         public ZoneId getZone() {
-            return ZoneOffset.UTC;
+            return zone;
         }
 
+        /** The same moved time, seen in {@code other}. */
         @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("UTC only");
+        public Clock withZone(ZoneId other) {
+            return new MovedClock(aheadMs, other);
         }
     }
 

@@ -1,10 +1,7 @@
 package org.cnt.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.cnt.chain.api.NodeClient;
 import org.cnt.chain.api.Views;
 import org.cnt.chain.crypto.KeyPair;
@@ -38,18 +35,15 @@ final class NetworkFarmers {
 
     /** Waits until every member of the group has committed the same height; returns it. */
     long awaitSameHeight(Views.Chunk chunk) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
+        long[] agreed = {0};
+        Eventually.await(() -> {
             Set<Long> heights = new HashSet<>();
             for (long member : chunk.members()) {
                 heights.add(net.farmer(index(member)).committedHeight(chunk.id()));
             }
-            if (heights.size() == 1 && heights.iterator().next() > 0) {
-                return heights.iterator().next();
-            }
-            assertThat(System.currentTimeMillis()).as("members of chunk %d converge: %s",
-                    chunk.id(), heights).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+            agreed[0] = heights.size() == 1 ? heights.iterator().next() : 0;
+            return agreed[0] > 0;
+        }, "members of chunk " + chunk.id() + " commit the same height", 60_000);
+        return agreed[0];
     }
 }

@@ -105,8 +105,8 @@ final class VolumeSession {
         }
         List<Long> chunks = map.chunks();
         for (int i = 0; i < chunks.size(); i++) {
-            committed(chunks.get(i), await(opened.get(i), map.volumeId(), "open the session on chunk "
-                    + chunks.get(i)));
+            committed(chunks.get(i), await(opened.get(i), map.volumeId(),
+                    "open the session on chunk " + chunks.get(i)));
         }
         leasedUntilSec = until;
     }
@@ -209,10 +209,9 @@ final class VolumeSession {
             if (reason != null && reason.contains("session_held")) {
                 throw new VolumeInUseException("could not " + what + ": " + reason);
             }
-            if (LeaseExpiredException.says(reason)) {
-                throw new LeaseExpiredException(volumeId, what,
-                        cause instanceof org.cnt.chain.replication.ReplicationException.Refused r
-                                ? r.reason() : reason);
+            LeaseExpiredException expired = LeaseExpiredException.of(volumeId, what, cause);
+            if (expired != null) {
+                throw expired;
             }
             throw new IOException("could not " + what + ": " + reason, cause);
         }

@@ -167,9 +167,9 @@ final class WriteBackStore implements PageStore {
         for (Run run : runs) {
             byte[] pages;
             try {
-                pages = VolumeSession.await(run.pages(), map.volumeId(), "read pages " + (first + run.index())
-                        + ".." + (first + run.index() + run.count() - 1) + " of volume "
-                        + map.volumeId());
+                pages = VolumeSession.await(run.pages(), map.volumeId(), "read pages "
+                        + (first + run.index()) + ".." + (first + run.index() + run.count() - 1)
+                        + " of volume " + map.volumeId());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted reading volume "
@@ -511,13 +511,10 @@ final class WriteBackStore implements PageStore {
 
     private void failed(long chunk, List<Sent> batch, Throwable error) {
         lastError = error.getMessage();
-        Throwable cause = error instanceof java.util.concurrent.CompletionException
-                && error.getCause() != null ? error.getCause() : error;
-        String reason = cause instanceof org.cnt.chain.replication.ReplicationException.Refused r
-                ? r.reason() : cause.getMessage();
-        if (LeaseExpiredException.says(reason)) {
-            expiredLease(new LeaseExpiredException(map.volumeId(), "write " + batch.size()
-                    + " pages to chunk " + chunk, reason));
+        LeaseExpiredException expired = LeaseExpiredException.of(map.volumeId(), "write "
+                + batch.size() + " pages to chunk " + chunk, error);
+        if (expired != null) {
+            expiredLease(expired);
         }
         log.warn("volume {}: a batch of {} pages for chunk {} did not commit ({}); sending "
                 + "them again", map.volumeId(), batch.size(), chunk, error.getMessage());

@@ -10,7 +10,8 @@ import org.cnt.chain.crypto.PublicKey;
 /**
  * The chunk's small state beside its pages: the open write session, if any (with its lease and
  * holder), the last applied sequence number of every slice, the volume whose data each slice
- * holds (0: none yet), and whether this membership epoch is sealed (it then takes no more writes; the next epoch starts from this state, unsealed). Its hash
+ * holds (0: none yet), and whether this membership epoch is sealed (it then takes no more
+ * writes; the next epoch starts from this state, unsealed). Its hash
  * is bound into every certified root, so a client that reads it back from one farmer trusts it
  * as much as the pages. Immutable: validation derives the meta of each pending block without
  * touching the committed one.

@@ -1,7 +1,6 @@
 package org.cnt.chain.proof;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -250,9 +249,8 @@ public final class ProofExchange {
         }
         waiting.remove(from);
         Challenge challenge = round.challengeOf(from);
-        ByteBuffer bytes = ByteBuffer.allocate(challenge.lengthBytes());
-        copy.read(challenge.offsetBytes(), bytes);
-        verdicts.put(from, Answer.verify(challenge, response.answer(), bytes.flip()));
+        verdicts.put(from, Answer.verify(challenge, response.answer(),
+                ProofRound.read(copy, challenge)));
         judgedAt.put(from, response.height());
     }
 
@@ -266,10 +264,8 @@ public final class ProofExchange {
             return;
         }
         Challenge challenge = round.challengeOf(self);
-        ByteBuffer bytes = ByteBuffer.allocate(challenge.lengthBytes());
-        copy.read(challenge.offsetBytes(), bytes);
         own = Response.signed(chunkId, roundHeight, self, raiseTo,
-                Answer.compute(challenge, bytes.flip()), key);
+                Answer.compute(challenge, ProofRound.read(copy, challenge)), key);
     }
 
     private ProofStatement statement() {

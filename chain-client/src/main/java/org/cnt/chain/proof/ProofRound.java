@@ -56,6 +56,11 @@ public final class ProofRound {
     }
 
     private ByteBuffer bytes(Challenge challenge) throws IOException {
+        return read(copy, challenge);
+    }
+
+    /** A challenged range of a copy, ready to hash. */
+    static ByteBuffer read(Copy copy, Challenge challenge) throws IOException {
         ByteBuffer bytes = ByteBuffer.allocate(challenge.lengthBytes());
         copy.read(challenge.offsetBytes(), bytes);
         return bytes.flip();

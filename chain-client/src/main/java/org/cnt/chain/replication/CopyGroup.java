@@ -20,6 +20,11 @@ public record CopyGroup(long chunkId, long epoch, List<PublicKey> members,
         return members.size();
     }
 
+    /** {@code f + 1}: so many members saying the same include an honest one. */
+    public int honestWitnesses() {
+        return (members.size() - 1) / 3 + 1;
+    }
+
     /** {@code q = floor(2n/3) + 1}. */
     public int quorum() {
         return 2 * members.size() / 3 + 1;

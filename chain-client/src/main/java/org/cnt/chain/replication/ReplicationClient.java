@@ -362,8 +362,7 @@ public final class ReplicationClient implements AutoCloseable {
             write.refusedBy.add(member);
             write.lastRefusal = reason;
         }
-        int faults = (write.group.size() - 1) / 3;
-        if (write.refusedBy.size() >= faults + 1) {
+        if (write.refusedBy.size() >= write.group.honestWitnesses()) {
             write.future.completeExceptionally(new ReplicationException.Refused(reason));
             return;
         }
@@ -411,7 +410,7 @@ public final class ReplicationClient implements AutoCloseable {
             // What the chain says of the lease, not a fault of the member: once f + 1 members
             // say it, an honest one does, and asking the rest will not change it.
             read.refusedBy.add(read.group.endpoints().indexOf(endpoint));
-            if (read.refusedBy.size() >= (read.group.size() - 1) / 3 + 1) {
+            if (read.refusedBy.size() >= read.group.honestWitnesses()) {
                 read.future.completeExceptionally(new ReplicationException.Refused(
                         failure.reason()));
                 return;

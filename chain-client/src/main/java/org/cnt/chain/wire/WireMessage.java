@@ -221,7 +221,8 @@ public sealed interface WireMessage {
             case 3 -> new Micro(MicroMessage.decode(in.sub(MicroMessage.MAX_ENCODED_BYTES,
                     "micro-chain message")));
             case 4 -> new ReadRequest(in.u64("request id"), in.u64Max("chunk", Long.MAX_VALUE),
-                    in.u64Max("epoch", Long.MAX_VALUE), in.u64Max("offset", Long.MAX_VALUE), nonNegative(in.u32("length"), "length"),
+                    in.u64Max("epoch", Long.MAX_VALUE), in.u64Max("offset", Long.MAX_VALUE),
+                    nonNegative(in.u32("length"), "length"),
                     in.u64Max("min height", Long.MAX_VALUE), in.bool("with meta"));
             case 5 -> decodeReadReply(in);
             case 6 -> new Failure(in.u64("request id"), in.string(1024, "reason"));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.cnt.chain.proof.Challenge;
 import org.cnt.chain.proof.ProofExchange;
 import org.cnt.chain.proof.ProofRound;
@@ -22,61 +23,54 @@ import org.cnt.farmer.microchain.ChunkState;
 final class ChallengedRanges implements ProofExchange.Copies {
     private final List<Challenge> challenges;
     /** The replica's state: a snapshot it installs replaces it. */
-    private final java.util.function.Supplier<ChunkState> state;
+    private final Supplier<ChunkState> state;
+    /**
+     * The ranges from each height on where they changed; null from a height committed while no
+     * record was taken (the state no longer held it), whose bytes are unknown until the next.
+     */
     private final NavigableMap<Long, byte[][]> versions = new TreeMap<>();
-    /** Heights committed while no record was taken (many at once): their bytes are unknown. */
-    private final java.util.NavigableSet<Long> unknown = new java.util.TreeSet<>();
     private long recordedThrough = -1;
 
-    ChallengedRanges(List<Challenge> challenges,
-                     java.util.function.Supplier<ChunkState> state) {
+    ChallengedRanges(List<Challenge> challenges, Supplier<ChunkState> state) {
         this.challenges = List.copyOf(challenges);
         this.state = state;
     }
 
-    /** Records every height committed since the last call that the state can still read. */
+    /** Records every height committed since the last call. */
     void record() {
         ChunkState state = this.state.get();
         long newest = state.height();
-        long from = recordedThrough < 0 ? newest : recordedThrough + 1;
-        for (long height = from; height <= newest; height++) {
-            if (!state.readable(height)) {
-                unknown.add(height);
-                recordedThrough = height;
-                continue;
-            }
-            byte[][] ranges = new byte[challenges.size()][];
-            for (int i = 0; i < challenges.size(); i++) {
-                Challenge challenge = challenges.get(i);
-                ByteBuffer bytes = ByteBuffer.allocate(challenge.lengthBytes());
-                state.readAt(height, challenge.offsetBytes(), bytes);
-                ranges[i] = bytes.array();
-            }
+        for (long height = recordedThrough < 0 ? newest : recordedThrough + 1; height <= newest;
+             height++) {
+            byte[][] ranges = state.readable(height) ? read(state, height) : null;
             Map.Entry<Long, byte[][]> before = versions.lastEntry();
-            boolean afterGap = before != null && !unknown.isEmpty()
-                    && unknown.last() > before.getKey();
-            if (before == null || afterGap || !Arrays.deepEquals(before.getValue(), ranges)) {
+            if (before == null || !same(before.getValue(), ranges)) {
                 versions.put(height, ranges);
             }
             recordedThrough = height;
         }
     }
 
-    long firstHeight() {
-        return versions.isEmpty() ? -1 : versions.firstKey();
+    private static boolean same(byte[][] version, byte[][] ranges) {
+        return version == null ? ranges == null : Arrays.deepEquals(version, ranges);
+    }
+
+    private byte[][] read(ChunkState state, long height) {
+        byte[][] ranges = new byte[challenges.size()][];
+        for (int i = 0; i < challenges.size(); i++) {
+            Challenge challenge = challenges.get(i);
+            ByteBuffer bytes = ByteBuffer.allocate(challenge.lengthBytes());
+            state.readAt(height, challenge.offsetBytes(), bytes);
+            ranges[i] = bytes.array();
+        }
+        return ranges;
     }
 
     @Override
     public ProofRound.Copy at(long height) {
-        if (versions.isEmpty() || height < versions.firstKey() || height > recordedThrough
-                || unknown.contains(height)) {
-            return null;
-        }
-        // The version in force at the height: the newest change at or below it, unless a
-        // height between them went unrecorded (a change may hide there).
-        Map.Entry<Long, byte[][]> version = versions.floorEntry(height);
-        Long gap = unknown.lower(height);
-        if (gap != null && gap > version.getKey()) {
+        Map.Entry<Long, byte[][]> version = height > recordedThrough ? null
+                : versions.floorEntry(height);
+        if (version == null || version.getValue() == null) {
             return null;
         }
         byte[][] ranges = version.getValue();

@@ -228,13 +228,6 @@ final class BlockTree {
         return chain.reversed();
     }
 
-    /** Whether an uncommitted block up to {@code tip} orders the operation. */
-    boolean chainContainsOp(Hash tip, Hash opDigest) {
-        List<Node> chain = chainTo(tip);
-        return chain != null && chain.stream()
-                .anyMatch(node -> node.block().opDigests().contains(opDigest));
-    }
-
     /** The operations the uncommitted blocks up to {@code tip} order (none if broken). */
     java.util.Set<Hash> opsInChainTo(Hash tip) {
         List<Node> chain = chainTo(tip);

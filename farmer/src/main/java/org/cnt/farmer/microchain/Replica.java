@@ -606,7 +606,7 @@ public final class Replica {
         OpValidator.Outcome outcome = validator.validate(op, meta != null ? meta
                 : tree.state().meta());
         if (outcome.accepted() || outcome.refusal().transientRefusal()
-                || tree.chainContainsOp(lock.blockHash(), digest)) {
+                || tree.opsInChainTo(lock.blockHash()).contains(digest)) {
             return false;
         }
         send(from, new MicroMessage.Rejected(config.chunkId(), digest,
